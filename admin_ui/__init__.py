@@ -1,0 +1,1 @@
+"""The store-admin screens for COD, on django.contrib.admin."""

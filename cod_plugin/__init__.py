@@ -1,0 +1,1 @@
+"""Cash on Delivery for Django stores."""

@@ -1,0 +1,55 @@
+"""Settings of the plugin, read lazily so that ``override_settings`` works; every name is prefixed ``COD_``."""
+
+from decimal import Decimal
+
+from django.conf import settings
+
+
+class AppSettings:
+    prefix = "COD_"
+
+    def _setting(self, name, default):
+        return getattr(settings, self.prefix + name, default)
+
+    @property
+    def HOST_ADAPTER(self) -> str:
+        """Dotted path of the store's ``HostAdapter`` class (required)."""
+        return self._setting("HOST_ADAPTER", "")
+
+    @property
+    def LIMIT_CURRENCY(self) -> str:
+        """Currency that tier limits and the per-item price cap are stated in."""
+        return self._setting("LIMIT_CURRENCY", "USD")
+
+    @property
+    def NEW_CUSTOMER_LIMIT(self) -> Decimal:
+        """Default order limit of a new customer, in the limit currency, for new channel policies."""
+        return Decimal(self._setting("NEW_CUSTOMER_LIMIT", "500"))
+
+    @property
+    def TRUSTED_CUSTOMER_LIMIT(self) -> Decimal:
+        """Default order limit of a trusted customer, in the limit currency, for new channel policies."""
+        return Decimal(self._setting("TRUSTED_CUSTOMER_LIMIT", "2000"))
+
+    @property
+    def TRUSTED_AFTER_COMPLETED_ORDERS(self) -> int:
+        """A customer with more than this many completed COD orders and no violation is trusted."""
+        return int(self._setting("TRUSTED_AFTER_COMPLETED_ORDERS", 5))
+
+    @property
+    def MAX_LINE_QUANTITY(self) -> int:
+        """Largest quantity of one line that COD accepts; more is treated as a mistake or abuse."""
+        return int(self._setting("MAX_LINE_QUANTITY", 999))
+
+    @property
+    def DEFAULT_LANGUAGE(self) -> str:
+        """Language of the terms shown when the asked language has no translation."""
+        return self._setting("DEFAULT_LANGUAGE", "en")
+
+    @property
+    def EXCHANGE_BACKEND(self) -> str | None:
+        """Name of the django-money exchange backend to read rates from (None: django-money's default)."""
+        return self._setting("EXCHANGE_BACKEND", None)
+
+
+app_settings = AppSettings()

@@ -1,0 +1,49 @@
+"""Stable codes: why COD is not offered (reasons) and why a request failed (errors)."""
+
+from enum import StrEnum
+
+
+class ReasonCode(StrEnum):
+    COD_DISABLED = "cod_disabled"
+    CURRENCY_MISMATCH = "currency_mismatch"
+    EMPTY_CART = "empty_cart"
+    QUANTITY_OUT_OF_RANGE = "quantity_out_of_range"
+    DIGITAL_ONLY_CART = "digital_only_cart"
+    DIGITAL_PRODUCT = "digital_product"
+    EXCLUDED_PRODUCT = "excluded_product"
+    EXCLUDED_CATEGORY = "excluded_category"
+    ITEM_PRICE_OVER_CAP = "item_price_over_cap"
+    SHIPPING_ADDRESS_MISSING = "shipping_address_missing"
+    REGION_NOT_COVERED = "region_not_covered"
+    REMOTE_AREA = "remote_area"
+    DELIVERY_METHOD_MISSING = "delivery_method_missing"
+    DELIVERY_METHOD_CANNOT_COLLECT = "delivery_method_cannot_collect"
+    AMOUNT_OVER_LIMIT = "amount_over_limit"
+    REGION_ORDER_CAP = "region_order_cap"
+    EXCHANGE_RATE_MISSING = "exchange_rate_missing"
+    CUSTOMER_SUSPENDED = "customer_suspended"
+    CUSTOMER_REVOKED = "customer_revoked"
+    UNPAID_PENALTY = "unpaid_penalty"
+    TERMS_MISSING = "terms_missing"
+    AMOUNT_TOO_LARGE = "amount_too_large"
+
+
+class CodErrorCode(StrEnum):
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    REQUIRED = "required"
+    NOT_ELIGIBLE = "not_eligible"
+    TERMS_VERSION_MISMATCH = "terms_version_mismatch"
+    INSUFFICIENT_STOCK = "insufficient_stock"
+    STORE_REFUSED = "store_refused"
+
+
+class CodError(Exception):
+    """A failure the caller caused; entry points map it to ``{field, message, code}``."""
+
+    def __init__(self, code: CodErrorCode, message: str, *, field: str | None = None, reasons=()):
+        super().__init__(message)
+        self.code = code
+        self.message = str(message)
+        self.field = field
+        self.reasons = tuple(reasons)

@@ -1,0 +1,114 @@
+"""Placing a COD order: eligibility checked again at that moment, terms accepted, order created once."""
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from djmoney.money import Money
+
+from ..error_codes import CodError, CodErrorCode
+from ..host import HostError, OrderDraft, get_adapter
+from ..models import CodOrder, CodOrderEvent
+from ..rules.statuses import CodStatus
+from . import profiles
+from .eligibility import EligibilityResult, evaluate_checkout
+
+HOST_ERROR_CODES = {"insufficient_stock": CodErrorCode.INSUFFICIENT_STOCK}
+
+
+def complete_checkout(
+    checkout_ref: str, *, user: Any, accepted_terms_version: int, language: str | None = None
+) -> CodOrder:
+    """Create the store order and its COD order; a second call for the same checkout returns the first order."""
+    adapter = get_adapter()
+    try:
+        with transaction.atomic():
+            checkout = adapter.get_checkout(checkout_ref, user=user, lock=True)
+            if checkout is None:
+                return _already_placed(checkout_ref, user=user, adapter=adapter)
+            result = evaluate_checkout(checkout, language=language)
+            _require_eligible(result, accepted_terms_version)
+            return _place(result, adapter)
+    except IntegrityError:
+        # A concurrent call placed it between our read and our insert: answer with that order.
+        return _already_placed(checkout_ref, user=user, adapter=adapter)
+
+
+def _already_placed(checkout_ref: str, *, user: Any, adapter) -> CodOrder:
+    order = CodOrder.objects.filter(checkout_ref=checkout_ref).first()
+    customer = adapter.get_customer(user)
+    if order is None or (
+        order.customer_key.startswith("customer:") and (customer is None or customer.profile_key != order.customer_key)
+    ):
+        raise CodError(CodErrorCode.NOT_FOUND, "Checkout not found.", field="checkoutId")
+    return order
+
+
+def _require_eligible(result: EligibilityResult, accepted_terms_version: int) -> None:
+    decision = result.decision
+    if not decision.is_eligible:
+        raise CodError(
+            CodErrorCode.NOT_ELIGIBLE,
+            "Cash on Delivery is not available for this checkout.",
+            field="checkoutId",
+            reasons=decision.reasons,
+        )
+    if result.policy.terms.version != accepted_terms_version:
+        raise CodError(
+            CodErrorCode.TERMS_VERSION_MISMATCH,
+            f"The current Cash on Delivery terms are version {result.policy.terms.version}; accept them first.",
+            field="acceptedTermsVersion",
+        )
+
+
+def _place(result: EligibilityResult, adapter) -> CodOrder:
+    checkout, decision, policy = result.checkout, result.decision, result.policy
+    draft = OrderDraft(
+        checkout=checkout,
+        fee=decision.fee,
+        fee_label=policy.fee_label,
+        amount_to_collect=decision.amount_to_collect,
+    )
+    try:
+        host_order = adapter.create_order(draft)
+    except HostError as error:
+        code = HOST_ERROR_CODES.get(error.code, CodErrorCode.STORE_REFUSED)
+        raise CodError(code, error.message, field=error.field) from error
+    profiles.open_profile(checkout.customer)
+    order = CodOrder.objects.create(**_order_fields(result, host_order))
+    CodOrderEvent.objects.create(
+        order=order,
+        kind="placed",
+        to_status=order.status,
+        actor=checkout.customer.profile_key,
+        data={
+            "tier": decision.tier.value,
+            "terms_version": policy.terms.version,
+            "fee": str(decision.fee),
+            "amount_to_collect": str(decision.amount_to_collect),
+        },
+    )
+    return order
+
+
+def _order_fields(result: EligibilityResult, host_order) -> dict:
+    checkout, decision, terms = result.checkout, result.decision, result.policy.terms
+    currency, address = checkout.currency, checkout.shipping_address
+    return {
+        "order_ref": host_order.ref,
+        "order_number": host_order.number,
+        "checkout_ref": checkout.ref,
+        "channel": checkout.channel,
+        "customer_key": checkout.customer.profile_key,
+        "status": CodStatus.PENDING_CONFIRMATION,
+        "order_amount": Money(decision.order_amount, currency),
+        "fee": Money(decision.fee, currency),
+        "amount_to_collect": Money(decision.amount_to_collect, currency),
+        "tier": decision.tier.value,
+        "terms_version": terms.version,
+        "terms_language": terms.language,
+        "country": address.country,
+        "area": address.area,
+        "postal_code": address.postal_code,
+        "phone": address.phone or checkout.customer.phone,
+        "collection_methods": list(decision.collection_methods),
+    }

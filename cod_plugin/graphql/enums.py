@@ -1,0 +1,24 @@
+"""GraphQL enums, generated from the domain's enums so that the codes live in one place."""
+
+from enum import Enum
+
+import strawberry
+
+from ..error_codes import CodErrorCode as DomainErrorCode
+from ..error_codes import ReasonCode
+from ..rules.policy import CollectionMethod
+from ..rules.statuses import CodStatus
+from ..rules.tiers import Tier
+
+
+def _upper_enum(name: str, values, description: str):
+    return strawberry.enum(Enum(name, {value.upper(): value for value in values}), description=description)
+
+
+CodErrorCode = _upper_enum("CodErrorCode", [c.value for c in DomainErrorCode], "Why a COD request failed.")
+CodReasonCode = _upper_enum("CodReasonCode", [c.value for c in ReasonCode], "Why COD is not offered.")
+CodTier = _upper_enum("CodTier", [t.value for t in Tier], "A customer's COD permission tier.")
+CodOrderStatus = _upper_enum("CodOrderStatus", CodStatus.values, "Where a COD order is in its life.")
+CodCollectionMethod = _upper_enum(
+    "CodCollectionMethod", CollectionMethod.ALL, "How the courier may collect the amount at the door."
+)

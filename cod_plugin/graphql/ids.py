@@ -1,0 +1,17 @@
+"""Relay global IDs: ``base64("Type:pk")``, checked for their type."""
+
+import binascii
+
+from strawberry.relay import from_base64
+
+from ..error_codes import CodError, CodErrorCode
+
+
+def decode(global_id: str, expected_type: str, *, field: str) -> str:
+    try:
+        type_name, pk = from_base64(global_id)
+    except (ValueError, binascii.Error, UnicodeDecodeError, TypeError):
+        type_name, pk = None, ""
+    if type_name != expected_type or not pk:
+        raise CodError(CodErrorCode.INVALID, f"Not a valid {expected_type} ID.", field=field)
+    return pk

@@ -1,0 +1,43 @@
+"""The plugin's queries: settings, live eligibility and the signed-in customer's profile."""
+
+import strawberry
+from strawberry.types import Info
+
+from ..error_codes import CodError
+from ..flows import eligibility, profiles
+from ..host import get_adapter
+from . import shapes, types
+from .errors import permission_denied, top_level
+from .ids import decode
+
+
+def _user(info: Info):
+    return info.context.request.user
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="A channel's public COD settings; null when the channel has no COD policy.")
+    def cod_settings(self, channel: str, language_code: str = "en") -> types.CodSettings | None:
+        policy = eligibility.policies.get_policy(channel)
+        return policy and shapes.settings(eligibility.policies.to_snapshot(policy, language=language_code))
+
+    @strawberry.field(description="Whether COD is offered for the checkout as it is now, and why not.")
+    def cod_eligibility(
+        self, info: Info, checkout_id: strawberry.ID, language_code: str | None = None
+    ) -> types.CodEligibility:
+        try:
+            token = decode(checkout_id, "Checkout", field="checkoutId")
+            result = eligibility.check_eligibility(token, user=_user(info), language=language_code)
+        except CodError as error:
+            raise top_level(error) from error
+        return shapes.eligibility_result(result)
+
+    @strawberry.field(description="The signed-in customer's COD standing, under a channel's limits.")
+    def cod_profile(self, info: Info, channel: str | None = None) -> types.CodProfile:
+        customer = get_adapter().get_customer(_user(info))
+        if customer is None:
+            raise permission_denied()
+        policy = eligibility.load_policy(channel or "", "", language="en")
+        snapshot, tier, limit = profiles.describe_customer(customer, policy)
+        return shapes.profile(snapshot, tier, limit, policy.limit_currency)

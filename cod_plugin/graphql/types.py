@@ -1,0 +1,108 @@
+"""Output types of the plugin's GraphQL API."""
+
+from datetime import datetime
+from decimal import Decimal
+
+import strawberry
+from strawberry.relay import to_base64
+
+from ..money import round_money
+from .enums import CodCollectionMethod, CodErrorCode, CodOrderStatus, CodReasonCode, CodTier
+
+
+@strawberry.type(description="An amount in a currency; the amount is a decimal string in the currency's minor units.")
+class Money:
+    amount: Decimal
+    currency: str
+
+    @classmethod
+    def of(cls, amount: Decimal | None, currency: str) -> "Money | None":
+        return None if amount is None else cls(amount=round_money(amount, currency), currency=currency)
+
+
+@strawberry.type
+class CodReason:
+    code: CodReasonCode
+    message: str
+    skus: list[str] = strawberry.field(description="The cart lines the reason is about, when it is about lines.")
+
+
+@strawberry.type
+class CodError:
+    field: str | None
+    message: str
+    code: CodErrorCode
+    reasons: list[CodReason] = strawberry.field(description="With NOT_ELIGIBLE: every reason why.")
+
+
+@strawberry.type
+class CodTerms:
+    version: int
+    language: str
+    text: str
+
+
+@strawberry.type
+class CodTierLimit:
+    tier: CodTier
+    limit: Money
+
+
+@strawberry.type
+class CodSettings:
+    channel: str
+    enabled: bool
+    currency: str
+    fee_description: str
+    fee_percent: Decimal
+    fee_fixed: Money
+    fee_minimum: Money | None
+    fee_maximum: Money | None
+    fee_waiver_above: Money | None
+    limits: list[CodTierLimit]
+    max_delivery_days: int
+    collection_methods: list[CodCollectionMethod]
+    terms: CodTerms | None
+
+
+@strawberry.type
+class CodEligibility:
+    is_eligible: bool
+    reasons: list[CodReason]
+    order_amount: Money = strawberry.field(description="Goods plus shipping, before the COD fee.")
+    fee: Money = strawberry.field(description="The COD fee, its own line on the order.")
+    amount_to_collect: Money = strawberry.field(description="What the courier collects: order amount plus fee.")
+    limit: Money = strawberry.field(description="The customer's COD order limit, in the limit currency.")
+    tier: CodTier
+    terms: CodTerms | None
+    collection_methods: list[CodCollectionMethod]
+
+
+@strawberry.type
+class CodOrder:
+    id: strawberry.ID
+    order_id: str = strawberry.field(description="The store's order reference.")
+    number: str
+    channel: str
+    status: CodOrderStatus
+    order_amount: Money
+    fee: Money
+    amount_to_collect: Money
+    terms_version: int
+    collection_methods: list[CodCollectionMethod]
+    created_at: datetime
+
+    @staticmethod
+    def global_id(pk: int) -> strawberry.ID:
+        return strawberry.ID(to_base64("CodOrder", pk))
+
+
+@strawberry.type
+class CodProfile:
+    tier: CodTier
+    limit: Money
+    completed_orders: int
+    strikes: int
+    suspended_until: datetime | None
+    revoked: bool
+    outstanding_penalty: Money | None

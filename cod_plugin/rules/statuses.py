@@ -1,0 +1,17 @@
+"""The statuses of a COD order (DESIGN.md); the transitions between them come with the lifecycle."""
+
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+
+
+class CodStatus(TextChoices):
+    PENDING_CONFIRMATION = "pending_confirmation", _("Pending confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    SHIPPED = "shipped", _("Shipped")
+    OUT_FOR_DELIVERY = "out_for_delivery", _("Out for delivery")
+    DELIVERED = "delivered", _("Delivered")
+    COMPLETED = "completed", _("Completed")
+    REFUSED = "refused", _("Refused")
+    RETURNED_TO_ORIGIN = "returned_to_origin", _("Returned to origin")
+    CANCELLED = "cancelled", _("Cancelled")
+    REFUNDED = "refunded", _("Refunded")
