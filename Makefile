@@ -1,0 +1,41 @@
+# The two commands: `make demo` runs the sandbox store, `make test` runs the checks and the tests.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+FIXTURES := fixtures/01_store.json fixtures/02_cod.json fixtures/03_rates.json
+
+.PHONY: install demo test lint schema bench-eligibility clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(PY) sandbox/manage.py migrate --noinput
+	$(PY) sandbox/manage.py loaddata $(FIXTURES)
+	@echo
+	@echo "  GraphQL:  http://127.0.0.1:$(PORT)/graphql/"
+	@echo "  Admin:    http://127.0.0.1:$(PORT)/admin/   (admin@example.com / codDemo123!)"
+	@echo "  Terms:    http://127.0.0.1:$(PORT)/cod/terms/default-channel/"
+	@echo
+	$(PY) sandbox/manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+test: lint
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+schema: install
+	$(PY) sandbox/manage.py cod_schema > schema.graphql
+
+bench-eligibility: install
+	$(PY) bench/eligibility.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info sandbox/db.sqlite3

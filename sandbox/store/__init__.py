@@ -1,0 +1,1 @@
+"""The sandbox store: channels, products, stock, checkouts, orders and bearer tokens."""

@@ -1,0 +1,15 @@
+"""URLs of the sandbox: the Django admin, the GraphQL endpoint (GraphiQL on GET) and the plugin's pages."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from strawberry.django.views import GraphQLView
+
+from .schema import schema
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    # Token-authenticated API: a bearer token is not sent by the browser on its own, so CSRF does not apply.
+    path("graphql/", csrf_exempt(GraphQLView.as_view(schema=schema))),
+    path("cod/", include("cod_plugin.urls")),
+]
