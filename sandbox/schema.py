@@ -13,8 +13,8 @@ schema = strawberry.Schema(
     query=merge_types("Query", (StoreQuery, CodQuery)),
     mutation=merge_types("Mutation", (StoreMutation, CodMutation)),
     extensions=[
-        QueryDepthLimiter(max_depth=12),
-        MaxAliasesLimiter(max_alias_count=20),
-        MaxTokensLimiter(max_token_count=2000),
+        lambda: QueryDepthLimiter(max_depth=12),
+        lambda: MaxAliasesLimiter(max_alias_count=20),
+        lambda: MaxTokensLimiter(max_token_count=2000),
     ],
 )

@@ -17,8 +17,10 @@ class Api:
     def raw(self, query: str, variables: dict | None = None, *, token: str | None = None) -> dict:
         headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
         response = self.client.post(
-            "/graphql/", json.dumps({"query": query, "variables": variables or {}}),
-            content_type="application/json", **headers,
+            "/graphql/",
+            json.dumps({"query": query, "variables": variables or {}}),
+            content_type="application/json",
+            **headers,
         )
         return response.json()
 
@@ -28,8 +30,10 @@ class Api:
         return body["data"]
 
     def token(self, email: str) -> str:
-        data = self("mutation($e: String!, $p: String!) { tokenCreate(email: $e, password: $p) { token } }",
-                    {"e": email, "p": PASSWORD})
+        data = self(
+            "mutation($e: String!, $p: String!) { tokenCreate(email: $e, password: $p) { token } }",
+            {"e": email, "p": PASSWORD},
+        )
         return data["tokenCreate"]["token"]
 
 
@@ -44,3 +48,12 @@ def demo(db):
 @pytest.fixture
 def api(demo):
     return Api()
+
+
+@pytest.fixture
+def token_for(demo):
+    from django.contrib.auth import get_user_model
+
+    from sandbox.store.auth import create_token
+
+    return lambda email: create_token(get_user_model().objects.get(email=email))

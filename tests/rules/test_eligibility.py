@@ -34,13 +34,24 @@ def test_an_ordinary_cart_is_eligible_with_fee_on_goods_plus_shipping():
 
 
 def test_every_failing_rule_is_reported_not_only_the_first():
-    cart = checkout(line("WATCH", flags=frozenset({"high_value"})), line("MUG", flags=frozenset({"customized"})),
-                    collects=False, days=9, country="FR")
+    cart = checkout(
+        line("WATCH", flags=frozenset({"high_value"})),
+        line("MUG", flags=frozenset({"customized"})),
+        collects=False,
+        days=9,
+        country="FR",
+    )
     suspended = ProfileSnapshot(suspended_until=NOW + timedelta(days=30), outstanding_penalty=Decimal("12.50"))
     decision = decide(cart, policy(enabled=False), suspended)
     assert codes(decision) == [
-        R.COD_DISABLED, R.EXCLUDED_PRODUCT, R.EXCLUDED_PRODUCT, R.REGION_NOT_COVERED,
-        R.DELIVERY_METHOD_CANNOT_COLLECT, R.REMOTE_AREA, R.CUSTOMER_SUSPENDED, R.UNPAID_PENALTY,
+        R.COD_DISABLED,
+        R.EXCLUDED_PRODUCT,
+        R.EXCLUDED_PRODUCT,
+        R.REGION_NOT_COVERED,
+        R.DELIVERY_METHOD_CANNOT_COLLECT,
+        R.REMOTE_AREA,
+        R.CUSTOMER_SUSPENDED,
+        R.UNPAID_PENALTY,
     ]
     excluded = [r for r in decision.reasons if r.code is R.EXCLUDED_PRODUCT]
     assert [r.skus for r in excluded] == [("MUG",), ("WATCH",)]
@@ -75,19 +86,30 @@ def test_missing_exchange_rate_is_a_reason_not_a_crash():
 
 def test_cart_problems():
     assert codes(decide(checkout(lines=()))) == [R.EMPTY_CART]
-    assert codes(decide(checkout(line(quantity=0), line("B", price="0.10", quantity=1000)))) == [R.QUANTITY_OUT_OF_RANGE]
+    assert codes(decide(checkout(line(quantity=0), line("B", price="0.10", quantity=1000)))) == [
+        R.QUANTITY_OUT_OF_RANGE
+    ]
     assert codes(decide(checkout(line(is_digital=True)))) == [R.DIGITAL_ONLY_CART]
     assert decide(checkout(line(is_digital=True), line("BOOK"))).is_eligible
-    assert codes(decide(checkout(line(categories=frozenset({"gift-cards"}))),
-                        policy(excluded_categories=frozenset({"gift-cards"})))) == [R.EXCLUDED_CATEGORY]
-    assert codes(decide(checkout(line(price="1600")), policy(max_item_price=Decimal(1500),
-                                                             trusted_customer_limit=Decimal(9000)),
-                        ProfileSnapshot(completed_orders=6))) == [R.ITEM_PRICE_OVER_CAP]
+    assert codes(
+        decide(
+            checkout(line(categories=frozenset({"gift-cards"}))), policy(excluded_categories=frozenset({"gift-cards"}))
+        )
+    ) == [R.EXCLUDED_CATEGORY]
+    assert codes(
+        decide(
+            checkout(line(price="1600")),
+            policy(max_item_price=Decimal(1500), trusted_customer_limit=Decimal(9000)),
+            ProfileSnapshot(completed_orders=6),
+        )
+    ) == [R.ITEM_PRICE_OVER_CAP]
 
 
 def test_address_and_delivery_problems():
     assert codes(decide(checkout(shipping_address=None, delivery_method=None))) == [
-        R.SHIPPING_ADDRESS_MISSING, R.DELIVERY_METHOD_MISSING]
+        R.SHIPPING_ADDRESS_MISSING,
+        R.DELIVERY_METHOD_MISSING,
+    ]
     no_country = checkout(shipping_address=AddressSnapshot(country=""))
     assert codes(decide(no_country)) == [R.SHIPPING_ADDRESS_MISSING]
     assert codes(decide(checkout(days=8))) == [R.REMOTE_AREA]
@@ -95,8 +117,11 @@ def test_address_and_delivery_problems():
 
 
 def test_region_matching_prefers_the_most_specific_rule():
-    regions = (RegionRule(country="AE", area="Dubai"), RegionRule(country="ID"),
-               RegionRule(country="ID", postal_code_patterns=("10*",), fee_percent=Decimal("2.5")))
+    regions = (
+        RegionRule(country="AE", area="Dubai"),
+        RegionRule(country="ID"),
+        RegionRule(country="ID", postal_code_patterns=("10*",), fee_percent=Decimal("2.5")),
+    )
     assert find_region(regions, AddressSnapshot(country="AE", area="dubai")).area == "Dubai"
     assert find_region(regions, AddressSnapshot(country="AE", area="Al Ruwais")) is None
     assert find_region(regions, AddressSnapshot(country="ID", postal_code="10 110")).fee_percent == Decimal("2.5")
@@ -104,8 +129,9 @@ def test_region_matching_prefers_the_most_specific_rule():
 
 
 def test_region_cap_collection_methods_and_fee_override():
-    region = RegionRule(country="US", order_cap=Decimal("100"), collection_methods=("cash", "card"),
-                        fee_percent=Decimal(5))
+    region = RegionRule(
+        country="US", order_cap=Decimal("100"), collection_methods=("cash", "card"), fee_percent=Decimal(5)
+    )
     decision = decide(checkout(line(price="96.00"), shipping="0"), policy(regions=(region,)))
     assert decision.fee == Decimal("4.80")
     assert codes(decision) == [R.REGION_ORDER_CAP]
@@ -119,5 +145,4 @@ def test_suspended_and_revoked_customers_and_unpublished_terms():
 
 
 def test_an_amount_that_does_not_fit_is_refused():
-    assert codes(decide(checkout(line(price="999999999999"), line("B", price="999999999999")))) == [
-        R.AMOUNT_TOO_LARGE]
+    assert codes(decide(checkout(line(price="999999999999"), line("B", price="999999999999")))) == [R.AMOUNT_TOO_LARGE]
