@@ -42,7 +42,10 @@ def test_placing_a_cod_order_creates_the_store_order_with_its_fee_line(api, toke
     host = api(ORDER, {"id": store_order_id(order["orderId"])}, token=token)["order"]
     assert host["number"] == order["number"] and host["total"]["amount"] == "179.20"
     assert [(line["kind"], line["totalPrice"]["amount"]) for line in host["lines"]] == [
-        ("product", "39.98"), ("product", "129.00"), ("cod_fee", "5.22")]
+        ("product", "39.98"),
+        ("product", "129.00"),
+        ("cod_fee", "5.22"),
+    ]
     assert CodOrderEvent.objects.get(order__order_number=order["number"]).kind == "placed"
     assert not Checkout.objects.exists()
 

@@ -12,8 +12,10 @@ def test_public_settings_in_the_asked_language(api):
     assert settings["enabled"] and settings["currency"] == "AED"
     assert settings["feeMinimum"] == {"amount": "5.00", "currency": "AED"}
     assert settings["feeDescription"].startswith("3% of the order amount")
-    assert settings["limits"] == [{"tier": "NEW", "limit": {"amount": "500.00", "currency": "USD"}},
-                                  {"tier": "TRUSTED", "limit": {"amount": "2000.00", "currency": "USD"}}]
+    assert settings["limits"] == [
+        {"tier": "NEW", "limit": {"amount": "500.00", "currency": "USD"}},
+        {"tier": "TRUSTED", "limit": {"amount": "2000.00", "currency": "USD"}},
+    ]
     assert settings["collectionMethods"] == ["CARD", "CASH", "MOBILE_PAYMENT"]
     assert settings["terms"]["language"] == "ar" and settings["maxDeliveryDays"] == 7
     assert api(SETTINGS, {"c": "no-such-channel", "l": "en"})["codSettings"] is None
