@@ -11,7 +11,7 @@ def test_schema_matches_the_committed_snapshot():
     assert schema.as_str() + "\n" == SNAPSHOT.read_text(), "The schema changed: run `make schema` and commit it."
 
 
-def test_sandbox_schema_merges_the_plugin_and_limits_query_cost(client):
+def test_sandbox_schema_merges_the_plugin_and_limits_query_cost(client, db):
     both = client.post(
         "/graphql/",
         {"query": '{ codSettings(channel: "x") { enabled } products(channel: "x") { totalCount } }'},
