@@ -6,7 +6,9 @@ caller has already read, so that the pure rules never do I/O.
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel.numbers import get_currency_precision
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_currency, get_currency_precision
+from django.utils import translation
 
 
 def minor_units(currency: str) -> int:
@@ -29,3 +31,13 @@ def convert(amount: Decimal, rate: Decimal, target_currency: str) -> Decimal:
 def fits(amount: Decimal, *, max_digits: int, decimal_places: int) -> bool:
     """Whether the amount can be stored in a decimal column of this size."""
     return abs(amount) < Decimal(10) ** (max_digits - decimal_places)
+
+
+def display(amount: Decimal, currency: str) -> str:
+    """The amount as a shopper reads it in the active language, e.g. ``$1,000.00`` or ``KWD 0.500``."""
+    language = translation.get_language() or "en"
+    try:
+        locale = Locale.parse(translation.to_locale(language))
+    except (ValueError, UnknownLocaleError):
+        locale = Locale.parse("en")
+    return format_currency(round_money(amount, currency), currency, locale=locale)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..error_codes import ReasonCode
 from ..host import CheckoutSnapshot, LineSnapshot
-from ..money import convert, fits, round_money
+from ..money import convert, display, fits, round_money
 from .fees import compute_fee, schedule_for_region
 from .policy import CollectionMethod, PolicySnapshot, RegionRule
 from .tiers import ProfileSnapshot, Tier, compute_tier, tier_limit
@@ -125,9 +125,8 @@ def customer_reasons(tier: Tier, profile: ProfileSnapshot) -> list[Reason]:
         }
         reasons.append(Reason(ReasonCode.CUSTOMER_SUSPENDED, str(message)))
     if profile.outstanding_penalty > 0:
-        message = _("An unpaid penalty of %(amount)s %(currency)s must be settled first.") % {
-            "amount": profile.outstanding_penalty,
-            "currency": profile.penalty_currency,
+        message = _("An unpaid penalty of %(amount)s must be settled first.") % {
+            "amount": display(profile.outstanding_penalty, profile.penalty_currency)
         }
         reasons.append(Reason(ReasonCode.UNPAID_PENALTY, str(message)))
     return reasons
@@ -148,9 +147,8 @@ def amount_reasons(
         return [Reason(ReasonCode.AMOUNT_TOO_LARGE, str(_("The order amount is too large.")))]
     reasons = []
     if region is not None and region.order_cap is not None and amount > region.order_cap:
-        message = _("Cash on Delivery orders to this region are limited to %(cap)s %(currency)s.") % {
-            "cap": region.order_cap,
-            "currency": currency,
+        message = _("Cash on Delivery orders to this region are limited to %(cap)s.") % {
+            "cap": display(region.order_cap, currency)
         }
         reasons.append(Reason(ReasonCode.REGION_ORDER_CAP, str(message)))
     if rate is None:
@@ -160,9 +158,8 @@ def amount_reasons(
         }
         return [*reasons, Reason(ReasonCode.EXCHANGE_RATE_MISSING, str(message))]
     if tier not in (Tier.SUSPENDED, Tier.REVOKED) and convert(amount, rate, policy.limit_currency) > limit:
-        message = _("Cash on Delivery is available for orders up to %(limit)s %(currency)s.") % {
-            "limit": limit,
-            "currency": policy.limit_currency,
+        message = _("Cash on Delivery is available for orders up to %(limit)s.") % {
+            "limit": display(limit, policy.limit_currency)
         }
         reasons.append(Reason(ReasonCode.AMOUNT_OVER_LIMIT, str(message)))
     if policy.max_item_price is not None:
@@ -170,9 +167,8 @@ def amount_reasons(
             line for line in lines if convert(line.unit_price, rate, policy.limit_currency) > policy.max_item_price
         ]
         if pricey:
-            message = _("Items priced above %(cap)s %(currency)s cannot be paid at the door: %(names)s.") % {
-                "cap": policy.max_item_price,
-                "currency": policy.limit_currency,
+            message = _("Items priced above %(cap)s cannot be paid at the door: %(names)s.") % {
+                "cap": display(policy.max_item_price, policy.limit_currency),
                 "names": ", ".join(line.name for line in pricey),
             }
             reasons.append(Reason(ReasonCode.ITEM_PRICE_OVER_CAP, str(message), _skus(pricey)))

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from ..money import round_money
+from ..money import display, round_money
 from .policy import FeeSchedule, RegionRule
 
 
@@ -32,11 +32,11 @@ def compute_fee(order_amount: Decimal, schedule: FeeSchedule, currency: str) -> 
 def describe(schedule: FeeSchedule, currency: str) -> str:
     parts = [f"{schedule.percent.normalize():f}% of the order amount"]
     if schedule.fixed:
-        parts.append(f"+ {schedule.fixed} {currency}")
+        parts.append(f"+ {display(schedule.fixed, currency)}")
     if schedule.minimum is not None:
-        parts.append(f"at least {schedule.minimum} {currency}")
+        parts.append(f"at least {display(schedule.minimum, currency)}")
     if schedule.maximum is not None:
-        parts.append(f"at most {schedule.maximum} {currency}")
+        parts.append(f"at most {display(schedule.maximum, currency)}")
     if schedule.waiver_above is not None:
-        parts.append(f"free from {schedule.waiver_above} {currency}")
+        parts.append(f"free from {display(schedule.waiver_above, currency)}")
     return ", ".join(parts)
