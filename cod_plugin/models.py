@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
+from .conf import app_settings
 from .host import ProductFlag
 from .rules.policy import CollectionMethod
 from .rules.statuses import CodStatus
@@ -17,6 +18,18 @@ AMOUNT = {"max_digits": 15, "decimal_places": 3}
 
 def _amount(verbose_name, **kwargs):
     return models.DecimalField(verbose_name, null=True, blank=True, **AMOUNT, **kwargs)
+
+
+def default_limit_currency() -> str:
+    return app_settings.LIMIT_CURRENCY
+
+
+def default_new_customer_limit() -> Decimal:
+    return app_settings.NEW_CUSTOMER_LIMIT
+
+
+def default_trusted_customer_limit() -> Decimal:
+    return app_settings.TRUSTED_CUSTOMER_LIMIT
 
 
 def _check_choices(values, allowed, field):
@@ -43,9 +56,11 @@ class CodPolicy(models.Model):
     fee_maximum = _amount(_("maximum fee"))
     fee_waiver_above = _amount(_("no fee from order amount"))
     fee_label = models.CharField(_("fee line label"), max_length=100, default="Cash on Delivery fee")
-    limit_currency = models.CharField(_("limit currency"), max_length=3, default="USD")
-    new_customer_limit = models.DecimalField(_("new customer limit"), default=Decimal(500), **AMOUNT)
-    trusted_customer_limit = models.DecimalField(_("trusted customer limit"), default=Decimal(2000), **AMOUNT)
+    limit_currency = models.CharField(_("limit currency"), max_length=3, default=default_limit_currency)
+    new_customer_limit = models.DecimalField(_("new customer limit"), default=default_new_customer_limit, **AMOUNT)
+    trusted_customer_limit = models.DecimalField(
+        _("trusted customer limit"), default=default_trusted_customer_limit, **AMOUNT
+    )
     max_item_price = _amount(_("highest unit price (limit currency)"))
     max_delivery_days = models.PositiveSmallIntegerField(_("longest delivery time served (days)"), default=7)
     excluded_flags = models.JSONField(_("excluded product flags"), default=list, blank=True)
