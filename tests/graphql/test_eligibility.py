@@ -146,3 +146,8 @@ def test_unknown_malformed_and_foreign_checkouts_are_errors_with_codes(api, toke
         assert body["data"] is None
         assert body["errors"][0]["extensions"]["code"] == code, (checkout_id, body)
         assert body["errors"][0]["message"]
+
+
+def test_an_empty_cart_is_a_reason(api):
+    checkout = new_checkout(api, "default-channel", {})
+    assert codes(eligibility(api, checkout)) == ["EMPTY_CART"]
