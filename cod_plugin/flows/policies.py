@@ -88,3 +88,15 @@ def disabled_snapshot(channel: str, currency: str) -> PolicySnapshot:
         trusted_after_completed_orders=app_settings.TRUSTED_AFTER_COMPLETED_ORDERS,
         max_line_quantity=app_settings.MAX_LINE_QUANTITY,
     )
+
+
+def read_settings(channel: str, *, language: str) -> PolicySnapshot | None:
+    """The channel's public settings, or None when it has no COD policy."""
+    policy = get_policy(channel)
+    return policy and to_snapshot(policy, language=language)
+
+
+def limits_for(channel: str | None) -> PolicySnapshot:
+    """The channel's policy for its limits; the shipped defaults for no channel or an unknown one."""
+    policy = read_settings(channel, language=app_settings.DEFAULT_LANGUAGE) if channel else None
+    return policy or disabled_snapshot(channel or "", "")

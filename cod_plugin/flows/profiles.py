@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from ..host import CustomerSnapshot
 from ..models import CodCustomerProfile
+from ..rules.policy import PolicySnapshot
 from ..rules.tiers import ProfileSnapshot, Tier, compute_tier, tier_limit
 
 
@@ -37,7 +38,7 @@ def open_profile(customer: CustomerSnapshot) -> CodCustomerProfile:
     return profile
 
 
-def describe_customer(customer: CustomerSnapshot, policy) -> tuple[ProfileSnapshot, Tier, Decimal]:
+def describe_customer(customer: CustomerSnapshot, policy: PolicySnapshot) -> tuple[ProfileSnapshot, Tier, Decimal]:
     """The customer's profile, tier and order limit under this channel policy."""
     snapshot = to_snapshot(find_profile(customer))
     tier = compute_tier(snapshot, now=timezone.now(), trusted_after=policy.trusted_after_completed_orders)

@@ -4,7 +4,7 @@ import strawberry
 from strawberry.types import Info
 
 from ..error_codes import CodError
-from ..flows import eligibility, profiles
+from ..flows import eligibility, policies, profiles
 from ..host import get_adapter
 from . import shapes, types
 from .errors import permission_denied, top_level
@@ -19,8 +19,8 @@ def _user(info: Info):
 class Query:
     @strawberry.field(description="A channel's public COD settings; null when the channel has no COD policy.")
     def cod_settings(self, channel: str, language_code: str = "en") -> types.CodSettings | None:
-        policy = eligibility.policies.get_policy(channel)
-        return policy and shapes.settings(eligibility.policies.to_snapshot(policy, language=language_code))
+        policy = policies.read_settings(channel, language=language_code)
+        return policy and shapes.settings(policy)
 
     @strawberry.field(description="Whether COD is offered for the checkout as it is now, and why not.")
     def cod_eligibility(
@@ -38,6 +38,6 @@ class Query:
         customer = get_adapter().get_customer(_user(info))
         if customer is None:
             raise permission_denied()
-        policy = eligibility.load_policy(channel or "", "", language="en")
+        policy = policies.limits_for(channel)
         snapshot, tier, limit = profiles.describe_customer(customer, policy)
         return shapes.profile(snapshot, tier, limit, policy.limit_currency)
