@@ -1,13 +1,14 @@
 """Latency of ``codEligibility`` next to the store's own ``checkout(id)`` and ``{ __typename }``, over HTTP.
 
 Not part of ``make test``. Run ``make bench-eligibility`` or, from the repository root,
-``python bench/eligibility.py [--requests N] [--lines N] [--keep-db]``.
+``python bench/eligibility.py [--requests N] [--lines N] [--keep-db] [--server nodelay|runserver]``.
 
 It creates a fresh PostgreSQL database (``cod_bench`` on 127.0.0.1:5432, user postgres), migrates it, loads the
 demo fixtures, adds ``--lines`` products to default-channel, serves the sandbox with ``runserver`` (threaded, DEBUG
-off) on a free port of 127.0.0.1, builds a cart of one line per new product for new@example.com over GraphQL, checks
-the answers, then times the three queries round-robin with one keep-alive session. Goal: ``codEligibility`` within
-1.5x of ``checkout(id)`` by median. The server is stopped and the database dropped at the end.
+off, TCP_NODELAY: see bench/serve.py) on a free port of 127.0.0.1, builds a cart of one line per new product for
+new@example.com over GraphQL, checks the answers, then times the three queries round-robin with one keep-alive
+session. Goal: ``codEligibility`` within 1.5x of ``checkout(id)`` by median. The server is stopped and the database
+dropped at the end.
 """
 
 import argparse
@@ -84,6 +85,12 @@ CHECKOUT = """query($id: ID!) {
 }"""
 TYPENAME = "{ __typename }"
 
+# Both are Django's threaded runserver without the reloader; bench/serve.py says what differs.
+SERVERS = {
+    "nodelay": ["bench/serve.py"],
+    "runserver": ["sandbox/manage.py", "runserver", "--noreload"],
+}
+
 
 class BenchError(Exception):
     pass
@@ -94,6 +101,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=300, help="timed requests per query (default 300)")
     parser.add_argument("--lines", type=int, default=50, help="cart lines, one new product each (default 50)")
     parser.add_argument("--keep-db", action="store_true", help=f"leave the {DB_NAME} database for inspection")
+    parser.add_argument(
+        "--server",
+        choices=SERVERS,
+        default="nodelay",
+        help="nodelay (default): runserver with TCP_NODELAY, bench/serve.py; runserver: plain `manage.py runserver`, "
+        "whose keep-alive answers stall ~40 ms each on Nagle and delayed ACK",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.requests <= 100_000:
         parser.error("--requests must be between 1 and 100000")
@@ -130,7 +144,9 @@ def configure_environment() -> dict[str, str]:
         ALLOWED_HOSTS="127.0.0.1",
         PYTHONUNBUFFERED="1",
     )
-    env.pop("CELERY_BROKER_URL", None)  # eager tasks: nothing leaves 127.0.0.1
+    # Eager tasks, a per-process cache and the fixture's exchange rates: nothing leaves 127.0.0.1.
+    for name in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "CACHE_URL", "EXCHANGE_BACKEND"):
+        env.pop(name, None)
     os.environ.clear()
     os.environ.update(env)
     return env
@@ -207,8 +223,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(env: dict[str, str], port: int, log) -> subprocess.Popen:
-    command = [sys.executable, "sandbox/manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
+def start_server(kind: str, env: dict[str, str], port: int, log) -> subprocess.Popen:
+    command = [sys.executable, *SERVERS[kind], f"127.0.0.1:{port}"]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
@@ -378,15 +394,16 @@ def main(argv=None) -> int:
         token = customer_token()
 
         port = free_port()
-        server = start_server(env, port, log)
+        server = start_server(args.server, env, port, log)
         api = Api(f"http://127.0.0.1:{port}/graphql/", token)
         wait_for_server(api, server, log)
-        print(f"PostgreSQL {DB_NAME}, runserver 127.0.0.1:{port} (threaded, DEBUG off), setup {time.monotonic() - started:.1f}s")
+        setup = time.monotonic() - started
+        print(f"PostgreSQL {DB_NAME}; {args.server} on 127.0.0.1:{port} (threaded, DEBUG off); setup {setup:.1f}s")
 
         checkout_id = build_checkout(api, products)
         print(f"Cart: {args.lines} lines for {CUSTOMER}, US/NY, Standard: {verify(api, checkout_id, products)}")
         queries = queries_per_request(token, checkout_id)
-        print(f"Timing {args.requests} requests per query, round-robin, one keep-alive session, after {WARMUP} warm-ups")
+        print(f"Timing {args.requests} requests per query, round-robin, one keep-alive session, {WARMUP} warm-ups")
         print()
         samples, complete = measure(api, checkout_id, args.requests)
         report(samples, complete, queries)
