@@ -92,8 +92,28 @@ if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
+else:
+    # Results are what a caller (or a test) waits on with ``AsyncResult.get``.
+    CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
+CELERY_BEAT_SCHEDULE = {
+    "cod-refresh-exchange-rates": {"task": "cod_plugin.tasks.refresh_exchange_rates", "schedule": 3600},
+}
+
+# With Redis, one cache for the web processes and the workers: a worker's rate refresh must reach every process.
+# Keep it in its own Redis database: clearing the cache must not empty the broker's queues.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "sandbox"),
+        }
+    }
 
 COD_HOST_ADAPTER = "sandbox.store.adapter.StoreAdapter"
 
-EXCHANGE_BACKEND = "sandbox.store.rates.FixtureRatesBackend"
+EXCHANGE_BACKEND = os.environ.get("EXCHANGE_BACKEND", "sandbox.store.rates.FixtureRatesBackend")
+OPEN_EXCHANGE_RATES_URL = os.environ.get("OPEN_EXCHANGE_RATES_URL", "https://openexchangerates.org/api/latest.json")
+OPEN_EXCHANGE_RATES_APP_ID = os.environ.get("OPEN_EXCHANGE_RATES_APP_ID", "")
 BASE_CURRENCY = "USD"
