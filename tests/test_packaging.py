@@ -26,6 +26,7 @@ def test_wheel_has_both_apps_with_migrations_mapped_into_the_packages(wheel_name
     assert "admin_ui/migrations/__init__.py" in wheel_names
     assert "cod_plugin/templates/cod_plugin/terms.html" in wheel_names
     assert "admin_ui/admin.py" in wheel_names
+    assert "cod_plugin/locale/ar/LC_MESSAGES/django.mo" in wheel_names
 
 
 def test_wheel_carries_no_sandbox_or_tests(wheel_names):

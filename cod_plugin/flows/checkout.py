@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from djmoney.money import Money
 
 from ..error_codes import CodError, CodErrorCode
@@ -39,7 +40,7 @@ def _already_placed(checkout_ref: str, *, user: Any, adapter) -> CodOrder:
     if order is None or (
         order.customer_key.startswith("customer:") and (customer is None or customer.profile_key != order.customer_key)
     ):
-        raise CodError(CodErrorCode.NOT_FOUND, "Checkout not found.", field="checkoutId")
+        raise CodError(CodErrorCode.NOT_FOUND, _("Checkout not found."), field="checkoutId")
     return order
 
 
@@ -48,14 +49,15 @@ def _require_eligible(result: EligibilityResult, accepted_terms_version: int) ->
     if not decision.is_eligible:
         raise CodError(
             CodErrorCode.NOT_ELIGIBLE,
-            "Cash on Delivery is not available for this checkout.",
+            _("Cash on Delivery is not available for this checkout."),
             field="checkoutId",
             reasons=decision.reasons,
         )
     if result.policy.terms.version != accepted_terms_version:
         raise CodError(
             CodErrorCode.TERMS_VERSION_MISMATCH,
-            f"The current Cash on Delivery terms are version {result.policy.terms.version}; accept them first.",
+            _("The current Cash on Delivery terms are version %(version)s; accept them first.")
+            % {"version": result.policy.terms.version},
             field="acceptedTermsVersion",
         )
 

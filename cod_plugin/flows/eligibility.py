@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from djmoney.contrib.exchange.exceptions import MissingRate
 from djmoney.contrib.exchange.models import get_rate
 
@@ -52,7 +53,7 @@ def evaluate_checkout(checkout: CheckoutSnapshot, *, language: str | None = None
 def read_checkout(checkout_ref: str, *, user: Any, adapter: HostAdapter | None = None, lock=False):
     checkout = (adapter or get_adapter()).get_checkout(checkout_ref, user=user, lock=lock)
     if checkout is None:
-        raise CodError(CodErrorCode.NOT_FOUND, "Checkout not found.", field="checkoutId")
+        raise CodError(CodErrorCode.NOT_FOUND, _("Checkout not found."), field="checkoutId")
     return checkout
 
 

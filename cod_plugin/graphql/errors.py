@@ -1,5 +1,6 @@
 """Top-level GraphQL errors with a stable code in ``extensions``."""
 
+from django.utils.translation import gettext as _
 from graphql import GraphQLError
 
 from ..error_codes import CodError
@@ -9,5 +10,5 @@ def top_level(error: CodError) -> GraphQLError:
     return GraphQLError(error.message, extensions={"code": error.code.name, "field": error.field})
 
 
-def permission_denied(message: str = "You need to sign in to do this.") -> GraphQLError:
-    return GraphQLError(message, extensions={"code": "PERMISSION_DENIED"})
+def permission_denied() -> GraphQLError:
+    return GraphQLError(_("You need to sign in to do this."), extensions={"code": "PERMISSION_DENIED"})

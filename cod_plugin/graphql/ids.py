@@ -2,6 +2,7 @@
 
 import binascii
 
+from django.utils.translation import gettext as _
 from strawberry.relay import from_base64
 
 from ..error_codes import CodError, CodErrorCode
@@ -13,5 +14,5 @@ def decode(global_id: str, expected_type: str, *, field: str) -> str:
     except (ValueError, binascii.Error, UnicodeDecodeError, TypeError):
         type_name, pk = None, ""
     if type_name != expected_type or not pk:
-        raise CodError(CodErrorCode.INVALID, f"Not a valid {expected_type} ID.", field=field)
+        raise CodError(CodErrorCode.INVALID, _("Not a valid %(type)s ID.") % {"type": expected_type}, field=field)
     return pk

@@ -9,6 +9,7 @@ from ..host import get_adapter
 from . import shapes, types
 from .errors import permission_denied, top_level
 from .ids import decode
+from .language import speaking
 
 
 def _user(info: Info):
@@ -27,8 +28,9 @@ class Query:
         self, info: Info, checkout_id: strawberry.ID, language_code: str | None = None
     ) -> types.CodEligibility:
         try:
-            token = decode(checkout_id, "Checkout", field="checkoutId")
-            result = eligibility.check_eligibility(token, user=_user(info), language=language_code)
+            with speaking(language_code):
+                token = decode(checkout_id, "Checkout", field="checkoutId")
+                result = eligibility.check_eligibility(token, user=_user(info), language=language_code)
         except CodError as error:
             raise top_level(error) from error
         return shapes.eligibility_result(result)

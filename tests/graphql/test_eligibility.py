@@ -112,6 +112,7 @@ def test_region_rules_and_the_shoppers_language(api):
     uncovered = eligibility(api, new_checkout(api, "channel-ae", {"TSHIRT-001": 1}, address=ruwais), lang="ar")
     assert codes(uncovered) == ["REGION_NOT_COVERED"]
     assert uncovered["terms"]["language"] == "ar"
+    assert uncovered["reasons"][0]["message"].startswith("الدفع عند الاستلام غير متاح للتوصيل إلى")
     jakarta = eligibility(api, new_checkout(api, "channel-id", {"HEADPHONES-001": 1}))
     plain = eligibility(
         api, new_checkout(api, "channel-id", {"HEADPHONES-001": 1}, address={**ADDRESSES["ID"], "countryArea": "Bali"})
@@ -151,3 +152,9 @@ def test_unknown_malformed_and_foreign_checkouts_are_errors_with_codes(api, toke
 def test_an_empty_cart_is_a_reason(api):
     checkout = new_checkout(api, "default-channel", {})
     assert codes(eligibility(api, checkout)) == ["EMPTY_CART"]
+
+
+def test_errors_speak_the_asked_language(api):
+    body = api.raw(ELIGIBILITY, {"id": "Q2hlY2tvdXQ6bm9wZQ==", "lang": "ar"})
+    assert body["errors"][0]["message"] == "لم يتم العثور على سلة الشراء."
+    assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"

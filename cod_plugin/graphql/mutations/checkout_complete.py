@@ -7,6 +7,7 @@ from ...error_codes import CodError
 from ...flows.checkout import complete_checkout
 from .. import shapes, types
 from ..ids import decode
+from ..language import speaking
 
 
 @strawberry.type
@@ -20,13 +21,14 @@ def cod_checkout_complete(
     info: Info, checkout_id: strawberry.ID, accepted_terms_version: int, language_code: str | None = None
 ) -> CodCheckoutCompletePayload:
     try:
-        token = decode(checkout_id, "Checkout", field="checkoutId")
-        order = complete_checkout(
-            token,
-            user=info.context.request.user,
-            accepted_terms_version=accepted_terms_version,
-            language=language_code,
-        )
+        with speaking(language_code):
+            token = decode(checkout_id, "Checkout", field="checkoutId")
+            order = complete_checkout(
+                token,
+                user=info.context.request.user,
+                accepted_terms_version=accepted_terms_version,
+                language=language_code,
+            )
     except CodError as error:
         return CodCheckoutCompletePayload(order=None, errors=[shapes.error(error)])
     return CodCheckoutCompletePayload(order=shapes.order(order), errors=[])
