@@ -35,15 +35,20 @@ class CodErrorCode(StrEnum):
     NOT_ELIGIBLE = "not_eligible"
     TERMS_VERSION_MISMATCH = "terms_version_mismatch"
     INSUFFICIENT_STOCK = "insufficient_stock"
+    INVALID_TRANSITION = "invalid_transition"
+    RESCHEDULE_LIMIT = "reschedule_limit"
+    LINK_EXPIRED = "link_expired"
+    CURRENCY_MISMATCH = "currency_mismatch"
     STORE_REFUSED = "store_refused"
 
 
 class CodError(Exception):
     """A failure the caller caused; entry points map it to ``{field, message, code}``."""
 
-    def __init__(self, code: CodErrorCode, message: str, *, field: str | None = None, reasons=()):
+    def __init__(self, code: CodErrorCode, message: str, *, field: str | None = None, reasons=(), status=None):
         super().__init__(message)
         self.code = code
         self.message = str(message)
         self.field = field
         self.reasons = tuple(reasons)
+        self.status = status

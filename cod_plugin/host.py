@@ -107,6 +107,20 @@ class OrderSnapshot:
     status: str
     shipping_address: AddressSnapshot | None = None
     lines: tuple[LineSnapshot, ...] = field(default_factory=tuple)
+    shipping_price: Decimal = Decimal(0)
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((line.total for line in self.lines), Decimal(0))
+
+
+@dataclass(frozen=True)
+class OrderChanges:
+    """What a confirmation agent changed with the customer: a new address, new quantities (SKU to quantity;
+    0 removes the line). None leaves that part as it is."""
+
+    address: AddressSnapshot | None = None
+    quantities: dict[str, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +165,15 @@ class HostAdapter(Protocol):
 
     def get_customer(self, user: Any) -> CustomerSnapshot | None:
         """The signed-in user's customer, or None for an anonymous user."""
+
+    def update_order(self, order_ref: str, changes: OrderChanges) -> OrderSnapshot:
+        """Change the order's address or quantities (stock follows); raise ``HostError`` to refuse."""
+
+    def set_fee(self, order_ref: str, *, fee: Decimal, label: str) -> OrderSnapshot:
+        """Replace the order's COD fee line (and so its total)."""
+
+    def mark_order_paid(self, order_ref: str) -> None:
+        """The courier's payment record arrived: the store's order is paid."""
 
 
 def get_adapter() -> HostAdapter:

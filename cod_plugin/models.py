@@ -1,7 +1,9 @@
 """The plugin's tables: the channel policy, regions, terms, customer profiles, COD orders and their timeline."""
 
+import uuid
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -65,10 +67,25 @@ class CodPolicy(models.Model):
     max_delivery_days = models.PositiveSmallIntegerField(_("longest delivery time served (days)"), default=7)
     excluded_flags = models.JSONField(_("excluded product flags"), default=list, blank=True)
     excluded_categories = models.JSONField(_("excluded categories"), default=list, blank=True)
+    notification_channel = models.CharField(
+        _("confirmation messages by"),
+        max_length=10,
+        choices=[("sms", "SMS"), ("whatsapp", "WhatsApp")],
+        default="sms",
+    )
+    max_confirmation_attempts = models.PositiveSmallIntegerField(_("confirmation calls before cancelling"), default=5)
+    confirmation_retry_minutes = models.PositiveIntegerField(_("minutes between confirmation calls"), default=60)
+    review_business_days = models.PositiveSmallIntegerField(_("business days to review an order"), default=1)
+    max_reschedules = models.PositiveSmallIntegerField(_("appointment changes allowed"), default=2)
+    unpaid_grace_hours = models.PositiveIntegerField(_("hours after the appointment before cancelling"), default=24)
+    claim_grace_days = models.PositiveSmallIntegerField(_("days a Paid claim may wait for the courier"), default=3)
+    strikes_to_suspend = models.PositiveSmallIntegerField(_("strikes that suspend COD"), default=3)
+    suspension_days = models.PositiveSmallIntegerField(_("days a suspension lasts"), default=90)
 
     class Meta:
         verbose_name = _("COD policy")
         verbose_name_plural = _("COD policies")
+        permissions = [("manage_cod_settings", _("Can manage COD settings"))]
 
     def __str__(self):
         return self.channel
@@ -137,6 +154,7 @@ class CodCustomerProfile(models.Model):
     completed_orders = models.PositiveIntegerField(_("completed COD orders"), default=0)
     strikes = models.PositiveIntegerField(_("strikes"), default=0)
     suspensions = models.PositiveIntegerField(_("suspensions"), default=0)
+    fake_orders = models.PositiveIntegerField(_("fake orders"), default=0)
     suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
     revoked = models.BooleanField(_("COD revoked"), default=False)
     b2b_verified = models.BooleanField(_("verified B2B account"), default=False)
@@ -171,12 +189,31 @@ class CodOrder(models.Model):
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     collection_methods = models.JSONField(_("collection methods"), default=list)
+    shipping_amount = MoneyField(_("shipping"), default=0, default_currency="USD", **AMOUNT)
+    courier = models.ForeignKey("Courier", null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
+    tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True, db_index=True)
+    appointment_start = models.DateTimeField(_("appointment from"), null=True, blank=True)
+    appointment_end = models.DateTimeField(_("appointment until"), null=True, blank=True)
+    reschedules = models.PositiveSmallIntegerField(_("appointment changes"), default=0)
+    delivery_failures = models.PositiveSmallIntegerField(_("failed delivery attempts"), default=0)
+    confirmation_attempts = models.PositiveSmallIntegerField(_("confirmation calls"), default=0)
+    next_call_at = models.DateTimeField(_("next confirmation call"), null=True, blank=True)
+    last_courier_event_at = models.DateTimeField(null=True, blank=True)
+    refusal_reason = models.CharField(_("refusal reason"), max_length=32, blank=True)
+    refusal_note = models.CharField(_("refusal note"), max_length=255, blank=True)
+    confirmation_overdue = models.BooleanField(_("confirmation overdue"), default=False)
+    claim_unverified = models.BooleanField(_("Paid claim without courier record"), default=False)
+    amount_discrepancy = models.BooleanField(_("collected amount differs"), default=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("COD order")
         indexes = [models.Index(fields=["channel", "status", "created_at"])]
+        permissions = [
+            ("manage_cod_orders", _("Can manage COD orders")),
+            ("handle_cod_refunds", _("Can handle COD returns and refunds")),
+        ]
 
     def __str__(self):
         return self.order_number
@@ -200,3 +237,115 @@ class CodOrderEvent(models.Model):
 
     def __str__(self):
         return f"{self.order} {self.kind}"
+
+
+class CodProfileEvent(models.Model):
+    """A change to a customer's COD standing, with its cause."""
+
+    profile = models.ForeignKey(CodCustomerProfile, on_delete=models.CASCADE, related_name="events")
+    order = models.ForeignKey(CodOrder, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(_("kind"), max_length=40)
+    actor = models.CharField(_("actor"), max_length=255, blank=True)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.profile} {self.kind}"
+
+
+class CodPaymentClaim(models.Model):
+    """The customer's "Paid" click: a claim with a voucher; one per order however often it is clicked."""
+
+    order = models.OneToOneField(CodOrder, on_delete=models.CASCADE, related_name="claim")
+    reference = models.CharField(_("receipt reference"), max_length=100)
+    method = models.CharField(_("collection method"), max_length=20)
+    image = models.FileField(_("voucher image"), upload_to="cod/vouchers/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.order} claim {self.reference}"
+
+
+class CodPaymentRecord(models.Model):
+    """The courier's record of the cash collected: what completes an order. One per order."""
+
+    order = models.OneToOneField(CodOrder, on_delete=models.CASCADE, related_name="payment")
+    amount = MoneyField(_("collected amount"), **AMOUNT)
+    method = models.CharField(_("collection method"), max_length=20)
+    receipt = models.CharField(_("courier receipt"), max_length=100, blank=True)
+    source = models.CharField(_("source"), max_length=20)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.order} {self.amount}"
+
+
+class Courier(models.Model):
+    """A delivery company: its webhook secret and API credentials live here, not in settings."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    webhook_secret = models.CharField(_("webhook secret"), max_length=128)
+    api_url = models.URLField(_("booking API URL"), blank=True)
+    api_key = models.CharField(_("API key"), max_length=128, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cod_courier",
+        help_text=_("The courier's API account: it reaches only this courier's shipments."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    def __str__(self):
+        return self.name
+
+
+class CourierEvent(models.Model):
+    """A webhook event as received; (courier, event id) is unique, so a replay is recorded once."""
+
+    courier = models.ForeignKey(Courier, on_delete=models.CASCADE, related_name="events")
+    event_id = models.CharField(max_length=100)
+    order = models.ForeignKey(CodOrder, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=32)
+    occurred_at = models.DateTimeField()
+    payload = models.JSONField(default=dict)
+    outcome = models.CharField(max_length=32, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["courier", "event_id"], name="cod_courier_event_once")]
+
+    def __str__(self):
+        return f"{self.courier_id}:{self.event_id}"
+
+
+class Notification(models.Model):
+    """A message to a customer; sent at most once, whatever the retries (its key goes to the provider)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    key = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    order = models.ForeignKey(CodOrder, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40)
+    channel = models.CharField(max_length=10, default="sms")
+    to = models.CharField(max_length=32)
+    sender = models.CharField(max_length=32, blank=True)
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    provider_id = models.CharField(max_length=100, blank=True)
+    error = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.kind} to {self.to}"

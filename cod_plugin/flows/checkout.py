@@ -113,4 +113,5 @@ def _order_fields(result: EligibilityResult, host_order) -> dict:
         "postal_code": address.postal_code,
         "phone": address.phone or checkout.customer.phone,
         "collection_methods": list(decision.collection_methods),
+        "shipping_amount": Money(checkout.shipping_price, currency),
     }

@@ -9,6 +9,7 @@ class CodStatus(TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     SHIPPED = "shipped", _("Shipped")
     OUT_FOR_DELIVERY = "out_for_delivery", _("Out for delivery")
+    DELIVERY_FAILED = "delivery_failed", _("Delivery failed, awaiting a new appointment")
     DELIVERED = "delivered", _("Delivered")
     COMPLETED = "completed", _("Completed")
     REFUSED = "refused", _("Refused")

@@ -1,0 +1,82 @@
+"""Every status change of a COD order goes through here: row lock, transition check, timeline event."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..error_codes import CodError, CodErrorCode
+from ..models import CodOrder, CodOrderEvent
+from ..rules import lifecycle
+from ..rules.lifecycle import Event
+
+
+def lock(order_pk: int) -> CodOrder:
+    """The order, locked until the end of the transaction; call inside ``transaction.atomic``."""
+    order = CodOrder.objects.select_for_update().filter(pk=order_pk).first()
+    if order is None:
+        raise CodError(CodErrorCode.NOT_FOUND, _("Order not found."), field="orderId")
+    return order
+
+
+def record(
+    order: CodOrder,
+    kind: str,
+    *,
+    actor: str,
+    reason: str = "",
+    data: dict | None = None,
+    from_status: str = "",
+    to_status: str = "",
+) -> CodOrderEvent:
+    return CodOrderEvent.objects.create(
+        order=order,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        reason=reason,
+        data=data or {},
+    )
+
+
+def invalid(order: CodOrder, event: Event) -> CodError:
+    message = _("An order that is %(status)s cannot take “%(event)s”.") % {
+        "status": order.get_status_display(),
+        "event": event.value,
+    }
+    return CodError(CodErrorCode.INVALID_TRANSITION, message, field="status", status=order.status)
+
+
+def move(
+    order: CodOrder,
+    event: Event,
+    *,
+    actor: str,
+    reason: str = "",
+    data: dict | None = None,
+    fields: dict[str, Any] | None = None,
+) -> CodOrder:
+    """Apply ``event`` to the locked order, with the other ``fields`` that change with it, or raise."""
+    to = lifecycle.target(event, order.status)
+    if to is None:
+        raise invalid(order, event)
+    before = order.status
+    order.status = to
+    for name, value in (fields or {}).items():
+        setattr(order, name, value)
+    order.save()
+    record(order, event.value, actor=actor, reason=reason, data=data, from_status=before, to_status=to)
+    return order
+
+
+def is_late(order: CodOrder, event: Event) -> bool:
+    """Whether ``event`` cannot apply because the order is already past where it leads (or is closed)."""
+    if lifecycle.target(event, order.status) is not None:
+        return False
+    _, to = lifecycle.TRANSITIONS[event]
+    return lifecycle.is_terminal(order.status) or lifecycle.PROGRESS[to] <= lifecycle.PROGRESS[order.status]
+
+
+def on_commit(task, *args) -> None:
+    transaction.on_commit(lambda: task.delay(*args))

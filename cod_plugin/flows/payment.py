@@ -1,0 +1,71 @@
+"""The customer's "Paid" claim and the courier's payment record, which alone completes an order."""
+
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+from djmoney.money import Money
+
+from ..error_codes import CodError, CodErrorCode
+from ..host import CustomerSnapshot, get_adapter
+from ..models import CodOrder, CodPaymentClaim, CodPaymentRecord
+from ..money import round_money
+from ..rules.lifecycle import Event
+from ..rules.statuses import CodStatus
+from . import lifecycle, standing
+
+CLAIMABLE = {CodStatus.OUT_FOR_DELIVERY, CodStatus.DELIVERED, CodStatus.COMPLETED}
+
+
+def mark_paid(
+    order_pk: int, *, customer: CustomerSnapshot, reference: str, method: str, image: bytes | None = None
+) -> CodPaymentClaim:
+    """Record the customer's claim once; a repeated click returns the first claim."""
+    with transaction.atomic():
+        order = lifecycle.lock(order_pk)
+        if order.customer_key != customer.profile_key:
+            raise CodError(CodErrorCode.NOT_FOUND, _("Order not found."), field="orderId")
+        existing = CodPaymentClaim.objects.filter(order=order).first()
+        if existing is not None:
+            return existing
+        if order.status not in CLAIMABLE:
+            raise lifecycle.invalid(order, Event.DELIVER)
+        claim = CodPaymentClaim(order=order, reference=reference, method=method)
+        if image:
+            claim.image.save(f"{order.order_number}-{reference}.img", ContentFile(image), save=False)
+        claim.save()
+        lifecycle.record(
+            order, "paid_claimed", actor=customer.profile_key, data={"reference": reference, "method": method}
+        )
+        return claim
+
+
+def record_payment(
+    order: CodOrder, *, amount: Decimal, currency: str, method: str, receipt: str, source: str, actor: str
+) -> CodPaymentRecord:
+    """On the locked, delivered order: store the courier's record once; complete when the amount is right."""
+    existing = CodPaymentRecord.objects.filter(order=order).first()
+    if existing is not None:
+        lifecycle.record(order, "payment_record_repeated", actor=actor, data={"receipt": receipt})
+        return existing
+    if currency != str(order.amount_to_collect.currency):
+        raise CodError(
+            CodErrorCode.CURRENCY_MISMATCH,
+            _("The order is paid in %(currency)s.") % {"currency": order.amount_to_collect.currency},
+            field="collectedAmount",
+        )
+    amount = round_money(amount, currency)
+    payment = CodPaymentRecord.objects.create(
+        order=order, amount=Money(amount, currency), method=method, receipt=receipt, source=source
+    )
+    data = {"amount": str(amount), "currency": currency, "method": method, "receipt": receipt}
+    if amount != order.amount_to_collect.amount:
+        order.amount_discrepancy = True
+        order.save(update_fields=["amount_discrepancy", "updated_at"])
+        lifecycle.record(order, "amount_discrepancy", actor=actor, data=data)
+        return payment
+    lifecycle.move(order, Event.COMPLETE, actor=actor, data=data, fields={"claim_unverified": False})
+    standing.completed(order, actor=actor)
+    get_adapter().mark_order_paid(order.order_ref)
+    return payment
