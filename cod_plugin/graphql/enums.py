@@ -6,6 +6,8 @@ import strawberry
 
 from ..error_codes import CodErrorCode as DomainErrorCode
 from ..error_codes import ReasonCode
+from ..flows.delivery import EVENTS
+from ..rules.lifecycle import RefusalReason
 from ..rules.policy import CollectionMethod
 from ..rules.statuses import CodStatus
 from ..rules.tiers import Tier
@@ -21,4 +23,13 @@ CodTier = _upper_enum("CodTier", [t.value for t in Tier], "A customer's COD perm
 CodOrderStatus = _upper_enum("CodOrderStatus", CodStatus.values, "Where a COD order is in its life.")
 CodCollectionMethod = _upper_enum(
     "CodCollectionMethod", CollectionMethod.ALL, "How the courier may collect the amount at the door."
+)
+CodDeliveryStatus = _upper_enum(
+    "CodDeliveryStatus", [str(status) for status in EVENTS], "A status a courier or staff reports."
+)
+CodRefusalReason = _upper_enum(
+    "CodRefusalReason",
+    [r.value for r in RefusalReason],
+    "Why the customer refused the parcel. DAMAGED, WRONG_ITEM and MISSING_ITEM are product problems (no strike); "
+    "DELIVERY_DELAY is the courier's fault (no strike); the others are strikes.",
 )

@@ -6,7 +6,7 @@ from strawberry.types import Info
 from ..error_codes import CodError
 from ..flows import eligibility, policies, profiles
 from ..host import get_adapter
-from . import shapes, types
+from . import orders, shapes, types
 from .errors import permission_denied, top_level
 from .ids import decode
 from .language import speaking
@@ -43,3 +43,11 @@ class Query:
         policy = policies.limits_for(channel)
         snapshot, tier, limit = profiles.describe_customer(customer, policy)
         return shapes.profile(snapshot, tier, limit, policy.limit_currency)
+
+    cod_order: types.CodOrder | None = strawberry.field(
+        resolver=orders.cod_order, description="A COD order, for its customer, COD staff and its courier."
+    )
+    cod_orders: orders.CodOrderConnection = strawberry.field(
+        resolver=orders.cod_orders,
+        description="COD orders, newest first: all for staff, its own for a courier.",
+    )

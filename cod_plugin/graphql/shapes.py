@@ -2,6 +2,7 @@
 
 from ..error_codes import CodError as DomainError
 from ..flows.eligibility import EligibilityResult
+from ..flows.orders import detail, max_reschedules
 from ..models import CodOrder as CodOrderModel
 from ..rules import eligibility, fees
 from ..rules.policy import PolicySnapshot, TermsSnapshot
@@ -70,7 +71,8 @@ def settings(policy: PolicySnapshot) -> types.CodSettings:
     )
 
 
-def order(item: CodOrderModel) -> types.CodOrder:
+def order(item: CodOrderModel, *, max_reschedules: int) -> types.CodOrder:
+    """``item`` comes with its events, claim and payment loaded (see flows.orders.with_details)."""
     currency = str(item.amount_to_collect.currency)
     return types.CodOrder(
         id=types.CodOrder.global_id(item.pk),
@@ -83,6 +85,52 @@ def order(item: CodOrderModel) -> types.CodOrder:
         amount_to_collect=types.Money.of(item.amount_to_collect.amount, currency),
         terms_version=item.terms_version,
         collection_methods=methods(item.collection_methods),
+        created_at=item.created_at,
+        tracking_number=item.tracking_number,
+        appointment=item.appointment_start
+        and types.CodAppointment(start=item.appointment_start, end=item.appointment_end),
+        reschedules_left=max(max_reschedules - item.reschedules, 0),
+        confirmation_attempts=item.confirmation_attempts,
+        timeline=[timeline_event(event) for event in item.events.all()],
+        claim=claim(getattr(item, "claim", None)),
+        payment=payment(getattr(item, "payment", None)),
+        refusal=item.refusal_reason and types.CodRefusal(reason=item.refusal_reason, note=item.refusal_note),
+        flags=types.CodOrderFlags(
+            confirmation_overdue=item.confirmation_overdue,
+            claim_unverified=item.claim_unverified,
+            amount_discrepancy=item.amount_discrepancy,
+        ),
+    )
+
+
+def _status(value: str):
+    return enums.CodOrderStatus(value) if value else None
+
+
+def timeline_event(event) -> types.CodTimelineEvent:
+    return types.CodTimelineEvent(
+        kind=event.kind,
+        from_status=_status(event.from_status),
+        to_status=_status(event.to_status),
+        actor=event.actor,
+        reason=event.reason,
+        data=event.data,
+        created_at=event.created_at,
+    )
+
+
+def claim(item) -> types.CodPaymentClaim | None:
+    return item and types.CodPaymentClaim(
+        reference=item.reference, method=item.method, has_image=bool(item.image), created_at=item.created_at
+    )
+
+
+def payment(item) -> types.CodPaymentRecord | None:
+    return item and types.CodPaymentRecord(
+        amount=types.Money.of(item.amount.amount, str(item.amount.currency)),
+        method=item.method,
+        receipt=item.receipt,
+        source=item.source,
         created_at=item.created_at,
     )
 
@@ -98,3 +146,14 @@ def profile(snapshot: ProfileSnapshot, tier: Tier, limit, limit_currency: str) -
         revoked=snapshot.revoked,
         outstanding_penalty=types.Money.of(penalty, snapshot.penalty_currency) if penalty else None,
     )
+
+
+def orders(items) -> list[types.CodOrder]:
+    items = list(items)
+    allowed = max_reschedules({item.channel for item in items})
+    return [order(item, max_reschedules=allowed[item.channel]) for item in items]
+
+
+def order_detail(order_pk: int) -> types.CodOrder:
+    """The order as its page shows it, read afresh (after a mutation changed it)."""
+    return orders([detail(order_pk)])[0]

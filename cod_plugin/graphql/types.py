@@ -4,6 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import strawberry
+import strawberry.scalars
 from strawberry.relay import to_base64
 
 from ..money import round_money
@@ -79,6 +80,53 @@ class CodEligibility:
 
 
 @strawberry.type
+class CodAppointment:
+    start: datetime
+    end: datetime
+
+
+@strawberry.type(description="One line of the order's timeline.")
+class CodTimelineEvent:
+    kind: str
+    from_status: CodOrderStatus | None
+    to_status: CodOrderStatus | None
+    actor: str
+    reason: str
+    data: strawberry.scalars.JSON
+    created_at: datetime
+
+
+@strawberry.type(description="The customer's Paid click with its voucher.")
+class CodPaymentClaim:
+    reference: str
+    method: str
+    has_image: bool
+    created_at: datetime
+
+
+@strawberry.type(description="The courier's record of the cash collected.")
+class CodPaymentRecord:
+    amount: Money
+    method: str
+    receipt: str
+    source: str
+    created_at: datetime
+
+
+@strawberry.type
+class CodRefusal:
+    reason: str
+    note: str
+
+
+@strawberry.type
+class CodOrderFlags:
+    confirmation_overdue: bool
+    claim_unverified: bool
+    amount_discrepancy: bool
+
+
+@strawberry.type
 class CodOrder:
     id: strawberry.ID
     order_id: str = strawberry.field(description="The store's order reference.")
@@ -91,6 +139,15 @@ class CodOrder:
     terms_version: int
     collection_methods: list[CodCollectionMethod]
     created_at: datetime
+    tracking_number: str
+    appointment: CodAppointment | None
+    reschedules_left: int
+    confirmation_attempts: int
+    timeline: list[CodTimelineEvent]
+    claim: CodPaymentClaim | None
+    payment: CodPaymentRecord | None
+    refusal: CodRefusal | None
+    flags: CodOrderFlags
 
     @staticmethod
     def global_id(pk: int) -> strawberry.ID:

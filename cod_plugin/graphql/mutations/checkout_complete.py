@@ -31,4 +31,4 @@ def cod_checkout_complete(
             )
     except CodError as error:
         return CodCheckoutCompletePayload(order=None, errors=[shapes.error(error)])
-    return CodCheckoutCompletePayload(order=shapes.order(order), errors=[])
+    return CodCheckoutCompletePayload(order=shapes.order_detail(order.pk), errors=[])

@@ -1,0 +1,102 @@
+"""Queries over COD orders: one order for whoever may see it, and the staff's filtered list."""
+
+import base64
+import binascii
+
+import strawberry
+from django.utils.translation import gettext as _
+from strawberry.types import Info
+
+from ..error_codes import CodError, CodErrorCode
+from ..flows import orders
+from . import shapes, types
+from .enums import CodOrderStatus
+from .errors import top_level
+from .ids import decode
+from .permissions import MANAGE_ORDERS, can_see, courier_of, require_permission
+
+
+@strawberry.input
+class CodOrderFilterInput:
+    status: CodOrderStatus | None = None
+    channel: str | None = None
+    flagged: bool | None = strawberry.field(default=None, description="Overdue, disputed or discrepant.")
+    search: str = strawberry.field(default="", description="An order number or a phone number.")
+
+
+@strawberry.type
+class CodOrderEdge:
+    cursor: str
+    node: types.CodOrder
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class CodOrderConnection:
+    edges: list[CodOrderEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+def order_pk(order_id: str) -> int:
+    pk = decode(order_id, "CodOrder", field="orderId")
+    if not pk.isdigit():
+        raise CodError(CodErrorCode.INVALID, _("Not a valid %(type)s ID.") % {"type": "CodOrder"}, field="orderId")
+    return int(pk)
+
+
+def _cursor(pk: int) -> str:
+    return base64.b64encode(f"cursor:{pk}".encode()).decode()
+
+
+def _after(cursor: str | None) -> int | None:
+    if not cursor:
+        return None
+    try:
+        return int(base64.b64decode(cursor).decode().removeprefix("cursor:"))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def cod_order(info: Info, order_id: strawberry.ID) -> types.CodOrder | None:
+    try:
+        order = orders.detail(order_pk(order_id))
+    except CodError as error:
+        raise top_level(error) from error
+    return shapes.orders([order])[0] if order and can_see(info, order) else None
+
+
+def cod_orders(
+    info: Info, filter: CodOrderFilterInput | None = None, first: int = 20, after: str | None = None
+) -> CodOrderConnection:
+    courier = courier_of(info)
+    if courier is None:
+        require_permission(info, MANAGE_ORDERS)
+    spec = filter or CodOrderFilterInput()
+    found = orders.filtered(
+        orders.OrderFilter(
+            status=spec.status.value if spec.status else None,
+            channel=spec.channel,
+            flagged=spec.flagged,
+            search=spec.search.strip(),
+            courier_id=courier.pk if courier else None,
+        )
+    )
+    total = found.count()
+    after_pk = _after(after)
+    if after_pk is not None:
+        found = found.filter(pk__lt=after_pk)
+    first = max(0, min(first, 100))
+    page = list(found[: first + 1])
+    nodes = shapes.orders(page[:first])
+    edges = [CodOrderEdge(cursor=_cursor(item.pk), node=node) for node, item in zip(nodes, page, strict=False)]
+    return CodOrderConnection(
+        edges=edges,
+        total_count=total,
+        page_info=PageInfo(has_next_page=len(page) > first, end_cursor=edges[-1].cursor if edges else None),
+    )
