@@ -89,7 +89,7 @@ def _arrives_late(order: CodOrder, event: Event, update: StatusUpdate) -> bool:
 
 
 def _validate(update: StatusUpdate) -> None:
-    if update.status == CodStatus.REFUSED and update.reason not in RefusalReason:
+    if update.status == CodStatus.REFUSED and update.reason not in set(RefusalReason):
         raise CodError(CodErrorCode.INVALID, _("Give a refusal reason."), field="reason")
     if update.window and update.window.start >= update.window.end:
         raise CodError(CodErrorCode.INVALID, _("The window must end after it starts."), field="window")

@@ -94,7 +94,7 @@ def order(item: CodOrderModel, *, max_reschedules: int) -> types.CodOrder:
         timeline=[timeline_event(event) for event in item.events.all()],
         claim=claim(getattr(item, "claim", None)),
         payment=payment(getattr(item, "payment", None)),
-        refusal=item.refusal_reason and types.CodRefusal(reason=item.refusal_reason, note=item.refusal_note),
+        refusal=types.CodRefusal(reason=item.refusal_reason, note=item.refusal_note) if item.refusal_reason else None,
         flags=types.CodOrderFlags(
             confirmation_overdue=item.confirmation_overdue,
             claim_unverified=item.claim_unverified,

@@ -34,8 +34,9 @@ def test_a_damaged_parcel_is_refused_without_a_strike_and_the_stock_comes_back(a
 
 def test_three_unreasonable_refusals_suspend_cod_and_eligibility_follows(api, token_for):
     customer, staff = token_for("new@example.com"), staff_token()
-    for _ in range(3):
-        order_id, order = place(api, customer, {"TSHIRT-001": 1})
+    # placed before the first refusal: once a penalty is owed, no new COD order can be placed
+    placed = [place(api, customer, {"TSHIRT-001": 1}) for _ in range(3)]
+    for order_id, order in placed:
         confirm(order)
         refuse(api, order_id, "CHANGED_MIND", staff)
     profile = api(PROFILE, token=customer)["codProfile"]
