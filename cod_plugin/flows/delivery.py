@@ -154,6 +154,9 @@ def _refused(order, update, actor):
 
 def _returned(order, update, actor):
     lifecycle.move(order, Event.RETURN_TO_ORIGIN, actor=actor, reason=update.reason)
+    # Back at the merchant: the store order ends and its goods are sellable again (a no-op when a refusal or a
+    # cancellation already did it).
+    get_adapter().cancel_order(order.order_ref, reason="COD: returned to origin")
 
 
 HANDLERS = {

@@ -69,3 +69,46 @@ def record_payment(
     standing.completed(order, actor=actor)
     get_adapter().mark_order_paid(order.order_ref)
     return payment
+
+
+def record_by_staff(
+    order_pk: int, *, amount: Decimal, currency: str, method: str, receipt: str, actor: str
+) -> CodOrder:
+    """Staff enter the courier's receipt for a delivered order: the record it lacked, or the corrected one
+    for a discrepancy. The order completes when the amount is the amount to collect."""
+    with transaction.atomic():
+        order = lifecycle.lock(order_pk)
+        if order.status != CodStatus.DELIVERED:
+            raise lifecycle.invalid(order, Event.COMPLETE)
+        existing = CodPaymentRecord.objects.filter(order=order).first()
+        if existing is None:
+            record_payment(
+                order, amount=amount, currency=currency, method=method, receipt=receipt, source="staff", actor=actor
+            )
+            return order
+        _correct(order, existing, amount=amount, currency=currency, receipt=receipt, actor=actor)
+        return order
+
+
+def _correct(
+    order: CodOrder, record: CodPaymentRecord, *, amount: Decimal, currency: str, receipt: str, actor: str
+) -> None:
+    if currency != str(record.amount.currency):
+        raise CodError(
+            CodErrorCode.CURRENCY_MISMATCH,
+            _("The order is paid in %(currency)s.") % {"currency": record.amount.currency},
+            field="collectedAmount",
+        )
+    before = str(record.amount.amount)
+    record.amount, record.receipt, record.source = Money(round_money(amount, currency), currency), receipt, "staff"
+    record.save(update_fields=["amount", "amount_currency", "receipt", "source"])
+    lifecycle.record(
+        order,
+        "payment_corrected",
+        actor=actor,
+        data={"before": before, "after": str(record.amount.amount), "receipt": receipt},
+    )
+    if record.amount.amount == order.amount_to_collect.amount:
+        lifecycle.move(order, Event.COMPLETE, actor=actor, fields={"claim_unverified": False})
+        standing.completed(order, actor=actor)
+        get_adapter().mark_order_paid(order.order_ref)

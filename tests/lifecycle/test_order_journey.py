@@ -145,3 +145,31 @@ def test_voucher_input_is_checked(api, token_for):
     ]:
         result = api(MARK_PAID, {"id": order_id, "v": voucher, "m": "CASH"}, token=customer)["codOrderMarkPaid"]
         assert result["errors"][0]["field"] == field
+
+
+RECORD = """mutation($id: ID!, $a: MoneyInput!, $r: String!) {
+  codOrderRecordPayment(orderId: $id, collectedAmount: $a, method: CASH, receipt: $r) {
+    order { status payment { amount { amount } receipt } timeline { kind } } errors { field code }
+  }
+}"""
+
+
+def test_staff_settle_a_discrepancy_with_the_couriers_corrected_receipt(api, token_for):
+    order_id, order = place(api, token_for("new@example.com"))
+    confirm(order)
+    staff = staff_token()
+    api(
+        UPDATE,
+        {"id": order_id, "input": {"status": "DELIVERED", "collectedAmount": {"amount": "170.00", "currency": "USD"}}},
+        token=staff,
+    )
+    fixed = api(RECORD, {"id": order_id, "a": {"amount": "179.20", "currency": "USD"}, "r": "FS-R-2"}, token=staff)[
+        "codOrderRecordPayment"
+    ]["order"]
+    assert fixed["status"] == "COMPLETED" and fixed["payment"] == {"amount": {"amount": "179.20"}, "receipt": "FS-R-2"}
+    assert [e["kind"] for e in fixed["timeline"]][-2:] == ["payment_corrected", "complete"]
+    again = api(RECORD, {"id": order_id, "a": {"amount": "179.20", "currency": "USD"}, "r": "FS-R-3"}, token=staff)[
+        "codOrderRecordPayment"
+    ]
+    assert again["errors"][0]["code"] == "INVALID_TRANSITION"
+    assert CodPaymentRecord.objects.filter(order=order).count() == 1

@@ -1,0 +1,37 @@
+"""codOrderRecordPayment: staff enter the courier's receipt for a delivered order."""
+
+import strawberry
+from strawberry.types import Info
+
+from ...error_codes import CodError
+from ...flows import payment
+from .. import shapes, types
+from ..enums import CodCollectionMethod
+from ..inputs import MoneyInput
+from ..orders import order_pk
+from ..permissions import MANAGE_ORDERS, require_permission, user_of
+
+
+@strawberry.type
+class CodOrderRecordPaymentPayload:
+    order: types.CodOrder | None
+    errors: list[types.CodError]
+
+
+@strawberry.mutation(description="Enter the courier's payment record (or correct it); the order completes on it.")
+def cod_order_record_payment(
+    info: Info, order_id: strawberry.ID, collected_amount: MoneyInput, method: CodCollectionMethod, receipt: str
+) -> CodOrderRecordPaymentPayload:
+    require_permission(info, MANAGE_ORDERS)
+    try:
+        order = payment.record_by_staff(
+            order_pk(order_id),
+            amount=collected_amount.amount,
+            currency=collected_amount.currency.upper(),
+            method=method.value,
+            receipt=receipt.strip(),
+            actor=user_of(info).get_username(),
+        )
+    except CodError as error:
+        return CodOrderRecordPaymentPayload(order=None, errors=[shapes.error(error)])
+    return CodOrderRecordPaymentPayload(order=shapes.order_detail(order.pk), errors=[])
