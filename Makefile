@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 FIXTURES := fixtures/01_store.json fixtures/02_cod.json fixtures/03_rates.json
 
-.PHONY: install demo test lint schema bench-eligibility clean
+.PHONY: install demo test lint schema bench-eligibility bench-webhooks clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -36,6 +36,9 @@ schema: install
 
 bench-eligibility: install
 	$(PY) bench/eligibility.py
+
+bench-webhooks: install
+	$(PY) bench/webhooks.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info sandbox/db.sqlite3

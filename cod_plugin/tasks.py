@@ -2,7 +2,9 @@
 
 from celery import shared_task
 
-from .flows import rates, sweeps
+from .couriers.client import RetryableCourierError
+from .flows import confirmation, notifications, rates, shipping, sweeps
+from .notifications import RetryableError
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=5)
@@ -27,3 +29,28 @@ def flag_unverified_claims() -> int:
 def end_suspensions() -> int:
     """Periodic: suspensions that ran out end; the customer's tier follows."""
     return sweeps.end_suspensions()
+
+
+@shared_task(autoretry_for=(RetryableError,), retry_backoff=True, retry_backoff_max=300, max_retries=8, acks_late=True)
+def send_notification(notification_pk: int) -> str:
+    """Send one message: a provider outage is retried with backoff, and a message already sent is not sent again.
+
+    acks_late: a worker that dies mid-send leaves the task queued; the row's status makes the rerun harmless.
+    """
+    return notifications.send(notification_pk)
+
+
+@shared_task
+def flag_overdue_confirmations() -> int:
+    """Periodic: flag pending orders nobody reviewed within their channel's business days."""
+    return confirmation.flag_overdue()
+
+
+@shared_task(autoretry_for=(RetryableCourierError,), retry_backoff=True, retry_backoff_max=600, max_retries=8)
+def book_shipment(order_pk: int) -> str:
+    """Book the confirmed order's shipment (a courier outage is retried with backoff); returns the tracking number.
+
+    Booking twice is harmless: the flow skips an order with a tracking number and the courier de-duplicates by
+    the order number.
+    """
+    return shipping.book_shipment(order_pk).tracking_number

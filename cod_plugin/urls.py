@@ -3,9 +3,12 @@
 from django.urls import path
 
 from . import views
+from .couriers import webhooks as courier_webhooks
 
 app_name = "cod_plugin"
 
 urlpatterns = [
     path("terms/<slug:channel>/", views.terms, name="terms"),
+    path("couriers/<slug:code>/events/", courier_webhooks.courier_events_view, name="courier-events"),
+    path("confirm/<str:token>/", views.confirm, name="confirm"),
 ]

@@ -1,5 +1,6 @@
 """Settings of the sandbox store: SQLite and eager Celery by default, PostgreSQL and Redis from the environment."""
 
+import json
 import os
 from pathlib import Path
 
@@ -97,6 +98,7 @@ else:
     CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
 CELERY_BEAT_SCHEDULE = {
     "cod-refresh-exchange-rates": {"task": "cod_plugin.tasks.refresh_exchange_rates", "schedule": 3600},
+    "cod-flag-overdue-confirmations": {"task": "cod_plugin.tasks.flag_overdue_confirmations", "schedule": 900},
 }
 
 # With Redis, one cache for the web processes and the workers: a worker's rate refresh must reach every process.
@@ -117,3 +119,18 @@ EXCHANGE_BACKEND = os.environ.get("EXCHANGE_BACKEND", "sandbox.store.rates.Fixtu
 OPEN_EXCHANGE_RATES_URL = os.environ.get("OPEN_EXCHANGE_RATES_URL", "https://openexchangerates.org/api/latest.json")
 OPEN_EXCHANGE_RATES_APP_ID = os.environ.get("OPEN_EXCHANGE_RATES_APP_ID", "")
 BASE_CURRENCY = "USD"
+
+# Confirmation messages: "console" logs them (below); "http" posts them to COD_SMS_HTTP_URL.
+COD_NOTIFICATION_BACKEND = os.environ.get("COD_NOTIFICATION_BACKEND", "console")
+COD_SMS_HTTP_URL = os.environ.get("COD_SMS_HTTP_URL", "")
+COD_SMS_HTTP_TOKEN = os.environ.get("COD_SMS_HTTP_TOKEN", "")
+COD_SMS_SENDER_IDS = json.loads(os.environ.get("COD_SMS_SENDER_IDS", '{"default": "CODSHOP"}'))
+# Where the customer's confirmation link points: this server as `make demo` runs it.
+COD_PUBLIC_BASE_URL = os.environ.get("COD_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"cod_plugin.notifications": {"handlers": ["console"], "level": "INFO"}},
+}

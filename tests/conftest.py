@@ -6,6 +6,8 @@ import shutil
 import pytest
 from django.db import connection
 
+from .workers import demo_data, redis_client, shared_cache, shared_database  # noqa: F401  (fixtures for every test)
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 

@@ -31,3 +31,10 @@ def test_wheel_has_both_apps_with_migrations_mapped_into_the_packages(wheel_name
 
 def test_wheel_carries_no_sandbox_or_tests(wheel_names):
     assert not [name for name in wheel_names if name.startswith(("sandbox/", "tests/", "migrations/", "bench/"))]
+
+
+def test_every_package_of_the_source_tree_is_in_the_wheel(wheel_names):
+    sources = sorted(
+        str(init.relative_to(ROOT)) for app in ("cod_plugin", "admin_ui") for init in (ROOT / app).rglob("__init__.py")
+    )
+    assert [name for name in sources if name not in wheel_names] == []

@@ -7,13 +7,11 @@ from django.utils.translation import gettext as _
 from djmoney.money import Money
 
 from ..error_codes import CodError, CodErrorCode
-from ..host import HostError, OrderDraft, get_adapter
+from ..host import OrderDraft, get_adapter
 from ..models import CodOrder, CodOrderEvent
 from ..rules.statuses import CodStatus
-from . import profiles
+from . import confirmation, profiles, store
 from .eligibility import EligibilityResult, evaluate_checkout
-
-HOST_ERROR_CODES = {"insufficient_stock": CodErrorCode.INSUFFICIENT_STOCK}
 
 
 def complete_checkout(
@@ -70,11 +68,7 @@ def _place(result: EligibilityResult, adapter) -> CodOrder:
         fee_label=policy.fee_label,
         amount_to_collect=decision.amount_to_collect,
     )
-    try:
-        host_order = adapter.create_order(draft)
-    except HostError as error:
-        code = HOST_ERROR_CODES.get(error.code, CodErrorCode.STORE_REFUSED)
-        raise CodError(code, error.message, field=error.field) from error
+    host_order = store.call(adapter.create_order, draft)
     profiles.open_profile(checkout.customer)
     order = CodOrder.objects.create(**_order_fields(result, host_order))
     CodOrderEvent.objects.create(
@@ -89,6 +83,7 @@ def _place(result: EligibilityResult, adapter) -> CodOrder:
             "amount_to_collect": str(decision.amount_to_collect),
         },
     )
+    confirmation.order_placed(order)
     return order
 
 

@@ -14,6 +14,7 @@ from cod_plugin.host import (
     DeliveryMethodSnapshot,
     HostError,
     LineSnapshot,
+    OrderChanges,
     OrderDraft,
     OrderSnapshot,
     ProductFlag,
@@ -82,6 +83,35 @@ class StoreAdapter:
             order.status = Order.Status.CANCELED
             order.cancel_reason = reason[: Order._meta.get_field("cancel_reason").max_length]
             order.save(update_fields=["status", "cancel_reason"])
+
+    def update_order(self, order_ref: str, changes: OrderChanges) -> OrderSnapshot:
+        with transaction.atomic(savepoint=False):
+            order = _lock_order(order_ref)
+            if changes.address is not None:
+                for name in Address.ADDRESS_FIELDS:
+                    setattr(order, name, getattr(changes.address, name))
+            if changes.quantities is not None:
+                _change_quantities(order, changes.quantities)
+            order.total = _total(order)
+            order.save()
+        return self.get_order(order_ref)
+
+    def set_fee(self, order_ref: str, *, fee: Decimal, label: str) -> OrderSnapshot:
+        with transaction.atomic(savepoint=False):
+            order = _lock_order(order_ref)
+            fee_lines = OrderLine.objects.filter(order=order, kind=OrderLine.Kind.COD_FEE)
+            if not fee_lines.update(name=label, quantity=1, unit_price=fee, total=fee):
+                OrderLine.objects.create(
+                    order=order, kind=OrderLine.Kind.COD_FEE, name=label, quantity=1, unit_price=fee, total=fee
+                )
+            order.total = _total(order)
+            order.save(update_fields=["total"])
+        return self.get_order(order_ref)
+
+    def mark_order_paid(self, order_ref: str) -> None:
+        pk = selectors.parse_pk(order_ref)
+        if pk is None or not Order.objects.filter(pk=pk).update(status=Order.Status.PAID):
+            raise HostError("order_not_found", "Order not found.", field="orderId")
 
     def get_customer(self, user) -> CustomerSnapshot | None:
         if user is None or not user.is_authenticated:
@@ -263,6 +293,48 @@ def _order_lines(order: Order, draft: OrderDraft) -> list[OrderLine]:
     return [*lines, fee]
 
 
+def _lock_order(order_ref: str) -> Order:
+    pk = selectors.parse_pk(order_ref)
+    order = Order.objects.select_for_update().filter(pk=pk).first() if pk is not None else None
+    if order is None:
+        raise HostError("order_not_found", "Order not found.", field="orderId")
+    if order.status == Order.Status.CANCELED:
+        raise HostError("order_canceled", "A canceled order cannot change.", field="orderId")
+    return order
+
+
+def _change_quantities(order: Order, quantities: dict[str, int]) -> None:
+    """Set the product lines' quantities by SKU (0 removes a line) with stock following, in a fixed number of
+    queries whatever the number of lines."""
+    lines = {line.sku: line for line in OrderLine.objects.filter(order=order, kind=OrderLine.Kind.PRODUCT)}
+    unknown = sorted(set(quantities) - set(lines))
+    if unknown:
+        raise HostError("unknown_sku", f"Not on this order: {', '.join(unknown)}", field="lines")
+    if not any(quantities.get(sku, line.quantity) for sku, line in lines.items()):
+        raise HostError("empty_order", "An order needs at least one product.", field="lines")
+    changed = [line for sku, line in lines.items() if sku in quantities and quantities[sku] != line.quantity]
+    more = _quantities((line.product_id, quantities[line.sku] - line.quantity) for line in changed if line.product_id)
+    stocks = _lock_stock(more)
+    _require_more_stock(changed, more, stocks)
+    _change_stock(stocks, more, sign=-1)
+    for line in changed:
+        line.quantity, line.total = quantities[line.sku], line.unit_price * quantities[line.sku]
+    OrderLine.objects.filter(pk__in=[line.pk for line in changed if not line.quantity]).delete()
+    OrderLine.objects.bulk_update([line for line in changed if line.quantity], ["quantity", "total"])
+
+
+def _require_more_stock(lines: list[OrderLine], more: Counter, stocks: dict[int, Stock]) -> None:
+    available = {product_pk: stock.quantity for product_pk, stock in stocks.items()}
+    short = sorted(line.name for line in lines if more[line.product_id] > available.get(line.product_id, 0))
+    if short:
+        raise HostError("insufficient_stock", f"Not enough stock for: {', '.join(short)}", field="lines")
+
+
+def _total(order: Order) -> Decimal:
+    lines = OrderLine.objects.filter(order=order).aggregate(total=Sum("total"))["total"] or Decimal(0)
+    return lines + order.shipping_price
+
+
 def _ordered_quantities(order: Order) -> Counter:
     rows = (
         OrderLine.objects.filter(order=order, kind=OrderLine.Kind.PRODUCT, product__isnull=False)
@@ -283,4 +355,5 @@ def _order_snapshot(order: Order, *, channel: str, customer: CustomerSnapshot, l
         status=order.status,
         shipping_address=address_snapshot(order),
         lines=tuple(lines),
+        shipping_price=Decimal(order.shipping_price),
     )

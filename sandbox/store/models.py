@@ -157,6 +157,7 @@ class Order(Address):
         UNCONFIRMED = "unconfirmed", "Unconfirmed"
         UNFULFILLED = "unfulfilled", "Unfulfilled"
         FULFILLED = "fulfilled", "Fulfilled"
+        PAID = "paid", "Paid"
         CANCELED = "canceled", "Canceled"
 
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="orders")

@@ -3,7 +3,10 @@
 import strawberry
 
 from .checkout_complete import cod_checkout_complete
+from .order_confirm import cod_order_confirm
+from .order_confirm_by_link import cod_order_confirm_by_link
 from .order_mark_paid import cod_order_mark_paid
+from .order_record_payment import cod_order_record_payment
 from .order_reschedule import cod_order_reschedule
 from .order_update_status import cod_order_update_status
 
@@ -14,3 +17,6 @@ class Mutation:
     cod_order_update_status = cod_order_update_status
     cod_order_reschedule = cod_order_reschedule
     cod_order_mark_paid = cod_order_mark_paid
+    cod_order_record_payment = cod_order_record_payment
+    cod_order_confirm = cod_order_confirm
+    cod_order_confirm_by_link = cod_order_confirm_by_link

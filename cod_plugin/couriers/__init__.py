@@ -1,0 +1,1 @@
+"""Couriers: signed status webhooks coming in, shipment bookings going out."""

@@ -1,0 +1,122 @@
+"""``POST /cod/couriers/<code>/events/``: a courier's signed status event.
+
+Headers ``X-Cod-Timestamp`` (Unix seconds) and ``X-Cod-Signature`` (``signing.sign``). The body is one JSON
+event: ``event_id``, ``type`` (shipped, out_for_delivery, delivery_failed, delivered, refused,
+returned_to_origin), ``reference`` (the order number), ``occurred_at`` (ISO 8601 with its offset) and ``data``
+(``tracking_number``, ``window {start, end}``, ``reason``, ``note``, ``collected {amount, currency, method,
+receipt}``). Checked in this order, each failure answered with ``{"error": {code, message[, field]}}`` before
+anything is recorded: the body's size (413 ``payload_too_large`` over 64 KiB), the courier (404
+``unknown_courier``, also when inactive), the signature (401 ``invalid_signature``) and its timestamp (401
+``stale_timestamp``), the JSON (400 ``invalid_json``, or ``required``/``invalid`` with the field). Then the event is
+recorded and taken by ``flows.courier_events``, and the answer says what became of it: 200 ``applied``,
+``ignored`` (the order is past it) or ``duplicate`` (a known event id); 202 ``deferred`` (it waits for an earlier
+event); 409 ``rejected`` with the error (the order cannot take it); 404 ``unknown_order`` (no such order for this
+courier; recorded all the same).
+"""
+
+import json
+from enum import StrEnum
+
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from ..error_codes import CodError
+from ..flows import courier_events
+from ..flows.courier_events import Outcome
+from ..models import Courier
+from . import signing
+
+MAX_BODY_BYTES = 64 * 1024
+HTTP_STATUS = {
+    Outcome.APPLIED: 200,
+    Outcome.IGNORED: 200,
+    Outcome.DUPLICATE: 200,
+    Outcome.DEFERRED: 202,
+    Outcome.REJECTED: 409,
+    Outcome.UNKNOWN_ORDER: 404,
+}
+
+
+class WebhookErrorCode(StrEnum):
+    PAYLOAD_TOO_LARGE = "payload_too_large"
+    UNKNOWN_COURIER = "unknown_courier"
+    INVALID_SIGNATURE = "invalid_signature"
+    STALE_TIMESTAMP = "stale_timestamp"
+    INVALID_JSON = "invalid_json"
+    UNKNOWN_ORDER = "unknown_order"
+
+
+@csrf_exempt  # signed by the courier's secret, not sent by a browser
+@require_POST
+def courier_events_view(request, code: str):
+    if _declared_size(request) > MAX_BODY_BYTES:
+        message = _("The body is over %(size)d KiB.") % {"size": MAX_BODY_BYTES // 1024}
+        return _error(413, WebhookErrorCode.PAYLOAD_TOO_LARGE, message)
+    courier = Courier.objects.filter(code=code, active=True).first()
+    if courier is None:
+        return _error(404, WebhookErrorCode.UNKNOWN_COURIER, _("Unknown courier."))
+    raw = request.body  # no more than the declared size: Django reads that much and stops
+    refused = _check_signature(courier, request, raw)
+    if refused:
+        return refused
+    try:
+        event = courier_events.parse_event(_json(raw))
+    except ValueError:
+        return _error(400, WebhookErrorCode.INVALID_JSON, _("The body is not valid JSON."))
+    except CodError as error:
+        return _error(400, error.code, error.message, field=error.field)
+    return _answer(courier_events.receive(courier, event))
+
+
+def _check_signature(courier: Courier, request, raw: bytes) -> JsonResponse | None:
+    timestamp, signature = request.headers.get("X-Cod-Timestamp"), request.headers.get("X-Cod-Signature")
+    try:
+        signing.verify(courier.webhook_secret, timestamp, signature, raw)
+    except signing.StaleTimestamp:
+        return _error(401, WebhookErrorCode.STALE_TIMESTAMP, _("The timestamp is too old or too far ahead."))
+    except signing.SignatureError:
+        return _error(401, WebhookErrorCode.INVALID_SIGNATURE, _("The signature does not match."))
+    return None
+
+
+def _json(raw: bytes) -> object:
+    """The parsed body; ValueError for anything PostgreSQL's jsonb could not store or Python could not parse."""
+    if b"\\u0000" in raw:
+        raise ValueError("NUL character")
+    try:
+        return json.loads(raw, parse_constant=_no_constant)
+    except RecursionError as error:  # deeply nested arrays: within 64 KiB, yet beyond the parser's stack
+        raise ValueError("too deeply nested") from error
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _answer(receipt: courier_events.Receipt) -> JsonResponse:
+    body: dict = {"status": receipt.outcome.value}
+    if receipt.outcome is Outcome.UNKNOWN_ORDER:
+        body["error"] = {"code": WebhookErrorCode.UNKNOWN_ORDER.value, "message": _("No such order for this courier.")}
+    elif receipt.error is not None:
+        body["error"] = _error_body(receipt.error.code, receipt.error.message, field=receipt.error.field)
+    return JsonResponse(body, status=HTTP_STATUS[receipt.outcome])
+
+
+def _declared_size(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:  # Django reads such a body as empty, which no signature matches
+        return 0
+
+
+def _error(status: int, code: str, message: str, *, field: str | None = None) -> JsonResponse:
+    return JsonResponse({"error": _error_body(code, message, field=field)}, status=status)
+
+
+def _error_body(code: str, message: str, *, field: str | None = None) -> dict:
+    body = {"code": str(code), "message": str(message)}
+    if field:
+        body["field"] = field
+    return body

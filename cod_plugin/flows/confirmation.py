@@ -1,0 +1,292 @@
+"""Confirming a new COD order: the customer's message and signed link, the agent's calls, the review deadline."""
+
+from dataclasses import asdict
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+import holidays
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from djmoney.money import Money
+
+from ..conf import app_settings
+from ..error_codes import CodError, CodErrorCode
+from ..host import AddressSnapshot, OrderChanges, OrderSnapshot, get_adapter
+from ..models import CodOrder, CodPolicy
+from ..money import display, round_money
+from ..rules import fees
+from ..rules.lifecycle import ConfirmationOutcome, Event
+from ..rules.policy import FeeSchedule, PolicySnapshot
+from ..rules.regions import find_region
+from ..rules.statuses import CodStatus
+from . import lifecycle, notifications, policies, standing, store
+
+SALT = "cod_plugin.confirmation.link"
+NO_ANSWER = "no_answer"
+# The store's refusals that the caller can act on; any other is STORE_REFUSED. (checkout.py imports this module,
+# so its own table cannot be imported here.)
+
+
+class Decision(StrEnum):
+    """What the customer chose on the confirmation link."""
+
+    CONFIRM = "confirm"
+    CANCEL = "cancel"
+
+
+# The event each choice applies and the status it leaves the order in.
+DECISIONS = {
+    Decision.CONFIRM: (Event.CONFIRM, CodStatus.CONFIRMED),
+    Decision.CANCEL: (Event.CANCEL, CodStatus.CANCELLED),
+}
+
+
+# ---- the customer's message and link
+
+
+def order_placed(order: CodOrder) -> None:
+    """In the placing transaction: the summary with the amount to collect and the link goes out once it commits."""
+    notifications.queue(order, "confirmation_request", _summary(order))
+
+
+def _summary(order: CodOrder) -> str:
+    currency = str(order.amount_to_collect.currency)
+    with translation.override(order.terms_language):
+        return _(
+            "Order %(number)s: %(amount)s to pay at the door, COD fee of %(fee)s included. Confirm or cancel: %(link)s"
+        ) % {
+            "number": order.order_number,
+            "amount": display(order.amount_to_collect.amount, currency),
+            "fee": display(order.fee.amount, currency),
+            "link": link(order),
+        }
+
+
+def link(order: CodOrder) -> str:
+    token = signing.dumps(order.pk, salt=SALT)
+    base_url = getattr(settings, "COD_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return base_url + reverse("cod_plugin:confirm", args=[token])
+
+
+def order_for_link(token: str) -> CodOrder:
+    order = CodOrder.objects.filter(pk=_read(token)).first()
+    if order is None:
+        raise _invalid_link()
+    return order
+
+
+def confirm_by_link(token: str, decision: Decision) -> CodOrder:
+    """The customer's choice; a second click on the same choice changes nothing."""
+    order_pk = _read(token)
+    with transaction.atomic():
+        order = lifecycle.lock(order_pk)
+        event, target = DECISIONS[decision]
+        if order.status == target:
+            return order
+        _require_pending(order, event)
+        if event == Event.CONFIRM:
+            lifecycle.move(order, event, actor=order.customer_key, reason="customer_confirmed", data={"via": "link"})
+        else:
+            _cancel(order, actor=order.customer_key, reason="customer_cancelled", data={"via": "link"})
+    return order
+
+
+def _read(token: str) -> int:
+    hours = int(getattr(settings, "COD_CONFIRMATION_LINK_HOURS", 48))
+    try:
+        return int(signing.loads(token, salt=SALT, max_age=timedelta(hours=hours)))
+    except signing.SignatureExpired as error:
+        message = _("This confirmation link has expired. Please contact the shop to confirm or cancel your order.")
+        raise CodError(CodErrorCode.LINK_EXPIRED, message, field="token") from error
+    except (signing.BadSignature, TypeError, ValueError) as error:
+        raise _invalid_link() from error
+
+
+def _invalid_link() -> CodError:
+    return CodError(CodErrorCode.INVALID, _("This confirmation link is not valid."), field="token")
+
+
+# ---- the agent's call
+
+
+def confirm_by_agent(
+    order_pk: int, outcome: ConfirmationOutcome, note: str = "", *, actor: str, changes: OrderChanges | None = None
+) -> CodOrder:
+    """Record the outcome of a confirmation call on a pending order."""
+    if changes is not None and outcome != ConfirmationOutcome.MODIFIED:
+        raise CodError(CodErrorCode.INVALID, _("Only a modified order takes changes."), field="modification")
+    with transaction.atomic():
+        order = lifecycle.lock(order_pk)
+        _require_pending(order, Event.CANCEL if outcome == ConfirmationOutcome.CANCELLED else Event.CONFIRM)
+        OUTCOMES[outcome](order, note=note, actor=actor, changes=changes)
+    return order
+
+
+def _confirmed(order: CodOrder, *, note: str, actor: str, changes: OrderChanges | None) -> None:
+    lifecycle.move(
+        order, Event.CONFIRM, actor=actor, reason=ConfirmationOutcome.CONFIRMED, data=_noted(note), fields=_no_call()
+    )
+
+
+def _modified(order: CodOrder, *, note: str, actor: str, changes: OrderChanges | None) -> None:
+    if changes is None or (changes.address is None and not changes.quantities):
+        raise CodError(CodErrorCode.REQUIRED, _("Give the new address or the new quantities."), field="modification")
+    _require_quantities(changes.quantities or {})
+    before = _terms(order)
+    _apply(order, changes)
+    data = {"before": before, "after": _terms(order), "changes": _changes(changes), **_noted(note)}
+    lifecycle.record(order, "modified", actor=actor, data=data)
+    lifecycle.move(order, Event.CONFIRM, actor=actor, reason=ConfirmationOutcome.MODIFIED, fields=_no_call())
+
+
+def _no_answer(order: CodOrder, *, note: str, actor: str, changes: OrderChanges | None) -> None:
+    policy = standing.policy_for(order)
+    attempts = order.confirmation_attempts + 1
+    data = {"attempts": attempts, **_noted(note)}
+    if attempts >= policy.max_confirmation_attempts:
+        _cancel(order, actor=actor, reason=NO_ANSWER, data=data, fields={"confirmation_attempts": attempts})
+        return
+    order.confirmation_attempts = attempts
+    order.next_call_at = timezone.now() + timedelta(minutes=policy.confirmation_retry_minutes)
+    order.save(update_fields=["confirmation_attempts", "next_call_at", "updated_at"])
+    lifecycle.record(order, NO_ANSWER, actor=actor, data={**data, "next_call_at": order.next_call_at.isoformat()})
+
+
+def _cancelled(order: CodOrder, *, note: str, actor: str, changes: OrderChanges | None) -> None:
+    _cancel(order, actor=actor, reason="agent_cancelled", data=_noted(note))
+
+
+OUTCOMES = {
+    ConfirmationOutcome.CONFIRMED: _confirmed,
+    ConfirmationOutcome.MODIFIED: _modified,
+    ConfirmationOutcome.NO_ANSWER: _no_answer,
+    ConfirmationOutcome.CANCELLED: _cancelled,
+}
+
+
+def _require_pending(order: CodOrder, event: Event) -> None:
+    if order.status != CodStatus.PENDING_CONFIRMATION:
+        raise lifecycle.invalid(order, event)
+
+
+def _cancel(order: CodOrder, *, actor: str, reason: str, data: dict, fields: dict | None = None) -> None:
+    """Cancel the COD order and the store's order with it, which releases the stock."""
+    lifecycle.move(order, Event.CANCEL, actor=actor, reason=reason, data=data, fields={**_no_call(), **(fields or {})})
+    store.call(get_adapter().cancel_order, order.order_ref, reason=f"COD confirmation: {reason}")
+
+
+def _no_call() -> dict:
+    return {"next_call_at": None}
+
+
+def _noted(note: str) -> dict:
+    return {"note": note} if note else {}
+
+
+# ---- a modification: the store changes the order, the plugin prices the fee again
+
+
+def _apply(order: CodOrder, changes: OrderChanges) -> None:
+    adapter = get_adapter()
+    host_order = store.call(adapter.update_order, order.order_ref, changes)
+    currency = str(order.amount_to_collect.currency)
+    policy = _policy(order, currency)
+    order_amount = host_order.subtotal + host_order.shipping_price
+    fee = fees.compute_fee(order_amount, _schedule(policy, host_order.shipping_address), currency)
+    store.call(adapter.set_fee, order.order_ref, fee=fee, label=policy.fee_label)
+    order.order_amount, order.fee = Money(order_amount, currency), Money(fee, currency)
+    order.amount_to_collect = Money(order_amount + fee, currency)
+    _copy_address(order, host_order)
+
+
+def _require_quantities(quantities: dict[str, int]) -> None:
+    highest = app_settings.MAX_LINE_QUANTITY
+    if any(quantity < 0 or quantity > highest for quantity in quantities.values()):
+        message = _("Quantities go from 0 (remove the line) to %(highest)s.") % {"highest": highest}
+        raise CodError(CodErrorCode.INVALID, message, field="modification")
+
+
+def _policy(order: CodOrder, currency: str) -> PolicySnapshot:
+    policy = policies.get_policy(order.channel)
+    if policy is None:  # the channel's policy was deleted since: price with the shipped defaults
+        return policies.disabled_snapshot(order.channel, currency)
+    return policies.to_snapshot(policy, language=order.terms_language)
+
+
+def _schedule(policy: PolicySnapshot, address: AddressSnapshot | None) -> FeeSchedule:
+    region = find_region(policy.regions, address) if address else None
+    return fees.schedule_for_region(policy.fee, region)
+
+
+def _copy_address(order: CodOrder, host_order: OrderSnapshot) -> None:
+    address = host_order.shipping_address
+    if address is not None:
+        order.country, order.area, order.postal_code = address.country, address.area, address.postal_code
+        order.phone = address.phone or order.phone
+
+
+def _terms(order: CodOrder) -> dict:
+    currency = str(order.amount_to_collect.currency)
+    return {
+        "order_amount": str(round_money(order.order_amount.amount, currency)),
+        "fee": str(round_money(order.fee.amount, currency)),
+        "amount_to_collect": str(round_money(order.amount_to_collect.amount, currency)),
+        "country": order.country,
+        "area": order.area,
+        "postal_code": order.postal_code,
+    }
+
+
+def _changes(changes: OrderChanges) -> dict:
+    return {
+        "address": asdict(changes.address) if changes.address else None,
+        "quantities": changes.quantities,
+    }
+
+
+# ---- the review deadline
+
+
+def flag_overdue(*, now: datetime | None = None) -> int:
+    """Periodic: flag pending orders not reviewed within their channel's business days; each is flagged once."""
+    now = now or timezone.now()
+    default_days = CodPolicy._meta.get_field("review_business_days").default
+    review_days = dict(CodPolicy.objects.values_list("channel", "review_business_days"))
+    calendars: dict[str, holidays.HolidayBase] = {}
+    waiting = CodOrder.objects.filter(status=CodStatus.PENDING_CONFIRMATION, confirmation_overdue=False)
+    flagged = 0
+    for order in waiting.only("pk", "channel", "country", "created_at").order_by("pk"):
+        calendar = calendars.get(order.country) or calendars.setdefault(order.country, _calendar(order.country))
+        due = review_due(order.created_at, review_days.get(order.channel, default_days), calendar)
+        if now > due:
+            flagged += _flag(order.pk, due)
+    return flagged
+
+
+def review_due(placed: datetime, business_days: int, calendar: holidays.HolidayBase) -> datetime:
+    """The same time of day, ``business_days`` working days after the order was placed."""
+    local = timezone.localtime(placed)
+    day: date = calendar.get_nth_working_day(local.date(), business_days)
+    return datetime.combine(day, local.timetz())
+
+
+def _calendar(country: str) -> holidays.HolidayBase:
+    try:
+        return holidays.country_holidays(country)
+    except NotImplementedError:  # a country the package does not know: weekends only
+        return holidays.HolidayBase()
+
+
+def _flag(order_pk: int, due: datetime) -> bool:
+    with transaction.atomic():
+        order = lifecycle.lock(order_pk)
+        if order.status != CodStatus.PENDING_CONFIRMATION or order.confirmation_overdue:
+            return False  # reviewed or flagged by someone else since it was read
+        order.confirmation_overdue = True
+        order.save(update_fields=["confirmation_overdue", "updated_at"])
+        lifecycle.record(order, "confirmation_overdue", actor="system", data={"due": due.isoformat()})
+        return True

@@ -1,0 +1,318 @@
+"""A courier's status event: recorded once per event id, applied to its order in the same transaction.
+
+Events may arrive in any order and more than once. A copy of a recorded event id is a duplicate and changes
+nothing. An event the order is already past is recorded and ignored (``delivery.apply``). An event the order is
+not ready for yet (a failed attempt before the "out for delivery" it follows) is deferred: recorded, and applied
+once an earlier event has moved the order. So shuffled events end where the same events in order end.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..couriers.signing import tolerance_seconds
+from ..error_codes import CodError, CodErrorCode
+from ..host import get_adapter
+from ..models import CodOrder, Courier, CourierEvent
+from ..rules import lifecycle as lifecycle_rules
+from ..rules.lifecycle import IN_TRANSIT, RefusalReason
+from ..rules.policy import CollectionMethod
+from ..rules.statuses import CodStatus
+from . import delivery, lifecycle, standing
+
+TYPES = tuple(delivery.EVENTS)
+# Statuses an event may be early for: the delivery leg before its outcome.
+DEFERRABLE = frozenset({CodStatus.CONFIRMED}) | IN_TRANSIT
+
+
+class Outcome(StrEnum):
+    APPLIED = "applied"
+    IGNORED = "ignored"
+    DEFERRED = "deferred"
+    REJECTED = "rejected"
+    UNKNOWN_ORDER = "unknown_order"
+    DUPLICATE = "duplicate"  # never stored: the first copy keeps its own outcome
+
+
+@dataclass(frozen=True)
+class InboundEvent:
+    event_id: str
+    reference: str
+    update: delivery.StatusUpdate
+    payload: dict
+
+
+@dataclass(frozen=True)
+class Receipt:
+    outcome: Outcome
+    error: CodError | None = None
+
+
+def receive(courier: Courier, event: InboundEvent) -> Receipt:
+    """Record ``event`` unless its id is known, then apply it to the courier's order (or to an order with no
+    courier yet, which becomes this courier's)."""
+    try:
+        with transaction.atomic():
+            return _receive(courier, event)
+    except _Rejected as rejected:  # everything the update wrote is rolled back: only the event is kept
+        with transaction.atomic():
+            inserted = _insert(courier, event, order=rejected.order, outcome=Outcome.REJECTED)
+        return Receipt(Outcome.REJECTED, rejected.error) if inserted else Receipt(Outcome.DUPLICATE)
+
+
+class _Rejected(Exception):
+    def __init__(self, order: CodOrder, error: CodError):
+        super().__init__(error.message)
+        self.order, self.error = order, error
+
+
+def _receive(courier: Courier, event: InboundEvent) -> Receipt:
+    order = _lock_order(courier, event.reference)
+    if order is None:
+        inserted = _insert(courier, event, order=None, outcome=Outcome.UNKNOWN_ORDER)
+        return Receipt(Outcome.UNKNOWN_ORDER if inserted else Outcome.DUPLICATE)
+    # Recorded as applied, the common case, and corrected below otherwise: one query fewer per event.
+    if not _insert(courier, event, order=order, outcome=Outcome.APPLIED):
+        return Receipt(Outcome.DUPLICATE)
+    _assign(order, courier)
+    try:
+        outcome = _take(order, event.update, actor=_actor(courier))
+    except CodError as error:
+        raise _Rejected(order, error) from error
+    if outcome is not Outcome.APPLIED:
+        _set_outcome(courier.pk, event.event_id, outcome)
+    elif order.has_deferred:
+        _apply_deferred(order, courier)
+    return Receipt(outcome)
+
+
+def _lock_order(courier: Courier, reference: str) -> CodOrder | None:
+    """The order, locked, and whether it has deferred events (in the same query: most orders have none).
+    None when there is no such order or it is another courier's."""
+    deferred = CourierEvent.objects.filter(order=OuterRef("pk"), outcome=Outcome.DEFERRED)
+    found = CodOrder.objects.filter(order_number=reference).annotate(has_deferred=Exists(deferred))
+    order = found.select_for_update().order_by("pk").first()
+    return order if order is not None and order.courier_id in (None, courier.pk) else None
+
+
+def _insert(courier: Courier, event: InboundEvent, *, order: CodOrder | None, outcome: Outcome) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING: whether the event is new, in one statement and without a savepoint.
+
+    A concurrent copy of the event waits on the unique index until the first commits, then finds it.
+    """
+    row = CourierEvent(
+        courier=courier,
+        event_id=event.event_id,
+        order=order,
+        kind=event.update.status,
+        occurred_at=event.update.occurred_at,
+        payload=event.payload,
+        outcome=outcome,
+    )
+    fields = [field for field in CourierEvent._meta.concrete_fields if not field.primary_key]
+    values = [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}, {}) DO NOTHING RETURNING {}".format(
+        quote(CourierEvent._meta.db_table),
+        ", ".join(quote(field.column) for field in fields),
+        ", ".join(["%s"] * len(fields)),
+        quote("courier_id"),
+        quote("event_id"),
+        quote(CourierEvent._meta.pk.column),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return cursor.fetchone() is not None
+
+
+def _assign(order: CodOrder, courier: Courier) -> None:
+    if order.courier_id is None:
+        order.courier = courier
+        order.save(update_fields=["courier", "updated_at"])
+
+
+def _take(order: CodOrder, update: delivery.StatusUpdate, *, actor: str) -> Outcome:
+    """Apply, defer or ignore ``update``; raises ``CodError`` for an update the order cannot take."""
+    if _is_early(order, update):
+        return Outcome.DEFERRED
+    outcome = Outcome(delivery.apply(order, update, actor=actor, tolerate_late=True))
+    if outcome is Outcome.IGNORED:
+        _keep_facts(order, update, actor=actor)
+    return outcome
+
+
+def _keep_facts(order: CodOrder, update: delivery.StatusUpdate, *, actor: str) -> None:
+    """What a late event still tells: a "shipped" after the delivery brings the tracking number, and a refusal
+    after the return to origin (which may follow a failed attempt too) is still the customer's refusal."""
+    if update.tracking_number and not order.tracking_number:
+        order.tracking_number = update.tracking_number
+        order.save(update_fields=["tracking_number", "updated_at"])
+    late_refusal = update.status == CodStatus.REFUSED and not order.refusal_reason
+    if late_refusal and order.status == CodStatus.RETURNED_TO_ORIGIN:
+        _refused_before_return(order, update, actor=actor)
+
+
+def _refused_before_return(order: CodOrder, update: delivery.StatusUpdate, *, actor: str) -> None:
+    reason = RefusalReason(update.reason)
+    order.refusal_reason, order.refusal_note = reason.value, update.note[:255]
+    order.save(update_fields=["refusal_reason", "refusal_note", "updated_at"])
+    lifecycle.record(order, "refused_before_return", actor=actor, reason=reason.value, data={"note": update.note})
+    get_adapter().cancel_order(order.order_ref, reason=f"COD refused: {reason.value}")
+    standing.refused(order, reason, actor=actor)
+
+
+def _is_early(order: CodOrder, update: delivery.StatusUpdate) -> bool:
+    """Not older than anything applied, yet impossible from where the order is: an event in between is missing
+    (a second failed attempt before the "out for delivery" between the two)."""
+    last = order.last_courier_event_at
+    not_older = last is None or update.occurred_at >= last
+    impossible = lifecycle_rules.target(delivery.EVENTS[update.status], order.status) is None
+    return not_older and impossible and order.status in DEFERRABLE
+
+
+def _apply_deferred(order: CodOrder, courier: Courier) -> None:
+    """Events that came before the ones they follow, tried again in the order they happened."""
+    waiting = CourierEvent.objects.filter(order=order, outcome=Outcome.DEFERRED).order_by("occurred_at", "pk")
+    for row in waiting:
+        outcome = _retry(order, parse_event(row.payload).update, actor=_actor(courier))
+        if outcome is not Outcome.DEFERRED:
+            _set_outcome(row.courier_id, row.event_id, outcome)
+
+
+def _retry(order: CodOrder, update: delivery.StatusUpdate, *, actor: str) -> Outcome:
+    try:
+        with transaction.atomic():  # a retry the order cannot take leaves the event that triggered it whole
+            return _take(order, update, actor=actor)
+    except CodError:
+        order.refresh_from_db()  # the instance may hold changes that were just rolled back
+        return Outcome.REJECTED
+
+
+def _set_outcome(courier_pk: int, event_id: str, outcome: Outcome) -> None:
+    CourierEvent.objects.filter(courier_id=courier_pk, event_id=event_id).update(outcome=outcome)
+
+
+def _actor(courier: Courier) -> str:
+    return f"courier:{courier.code}"
+
+
+# --- the event as the courier sends it ---------------------------------------------------------------------------
+
+
+def parse_event(body: object) -> InboundEvent:
+    """The courier's JSON event, checked; raises ``CodError`` (``required`` or ``invalid``) with the field."""
+    if not isinstance(body, dict):
+        raise CodError(CodErrorCode.INVALID, _("The event must be a JSON object."))
+    event_id = _text(body, "event_id", max_length=100)
+    status = _text(body, "type", max_length=32)
+    if status not in TYPES:
+        raise CodError(CodErrorCode.INVALID, _("Unknown event type."), field="type")
+    reference = _text(body, "reference", max_length=32)
+    occurred_at = _occurred_at(body)
+    return InboundEvent(event_id=event_id, reference=reference, update=_update(status, occurred_at, body), payload=body)
+
+
+def _update(status: str, occurred_at: datetime, body: dict) -> delivery.StatusUpdate:
+    data = _object(body, "data")
+    return delivery.StatusUpdate(
+        status=status,
+        occurred_at=occurred_at,
+        tracking_number=_text(data, "tracking_number", field="data.tracking_number", max_length=64, required=False),
+        window=_window(data),
+        reason=_reason(status, data),
+        note=_text(data, "note", field="data.note", max_length=1000, required=False),
+        collected=_collected(data),
+    )
+
+
+def _reason(status: str, data: dict) -> str:
+    reason = _text(data, "reason", field="data.reason", max_length=255, required=status == CodStatus.REFUSED)
+    if status != CodStatus.REFUSED:
+        return reason
+    try:
+        return RefusalReason(reason)  # a member: what the delivery flow's checks compare with
+    except ValueError:
+        raise CodError(CodErrorCode.INVALID, _("Unknown refusal reason."), field="data.reason") from None
+
+
+def _text(source: dict, key: str, *, field: str = "", max_length: int, required: bool = True) -> str:
+    field = field or key
+    value = source.get(key)
+    if value is None or value == "":
+        if required:
+            raise CodError(CodErrorCode.REQUIRED, _("This field is required."), field=field)
+        return ""
+    if not isinstance(value, str) or len(value) > max_length:
+        message = _("Give a string of at most %(count)d characters.") % {"count": max_length}
+        raise CodError(CodErrorCode.INVALID, message, field=field)
+    return value
+
+
+def _object(source: dict, key: str, *, field: str = "") -> dict:
+    value = source.get(key) or {}
+    if not isinstance(value, dict):
+        raise CodError(CodErrorCode.INVALID, _("Give a JSON object."), field=field or key)
+    return value
+
+
+def _moment(source: dict, key: str, *, field: str) -> datetime:
+    text = _text(source, key, field=field, max_length=40)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise CodError(CodErrorCode.INVALID, _("Give an ISO 8601 time with its UTC offset."), field=field)
+    return moment
+
+
+def _occurred_at(body: dict) -> datetime:
+    moment = _moment(body, "occurred_at", field="occurred_at")
+    # An event from the future would make every real one after it look late.
+    if moment > timezone.now() + timedelta(seconds=tolerance_seconds()):
+        raise CodError(CodErrorCode.INVALID, _("The event cannot have happened in the future."), field="occurred_at")
+    return moment
+
+
+def _window(data: dict) -> delivery.Window | None:
+    window = _object(data, "window", field="data.window")
+    if not window:
+        return None
+    start = _moment(window, "start", field="data.window.start")
+    end = _moment(window, "end", field="data.window.end")
+    if end <= start:
+        raise CodError(CodErrorCode.INVALID, _("The window must end after it starts."), field="data.window")
+    return delivery.Window(start=start, end=end)
+
+
+def _collected(data: dict) -> delivery.Collected | None:
+    collected = _object(data, "collected", field="data.collected")
+    if not collected:
+        return None
+    method = _text(collected, "method", field="data.collected.method", max_length=20)
+    if method not in CollectionMethod.ALL:
+        raise CodError(CodErrorCode.INVALID, _("Unknown collection method."), field="data.collected.method")
+    return delivery.Collected(
+        amount=_amount(collected),
+        currency=_text(collected, "currency", field="data.collected.currency", max_length=3).upper(),
+        method=method,
+        receipt=_text(collected, "receipt", field="data.collected.receipt", max_length=100, required=False),
+    )
+
+
+def _amount(collected: dict) -> Decimal:
+    text = _text(collected, "amount", field="data.collected.amount", max_length=20)
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite() or amount <= 0:
+        message = _("Give the amount as a positive decimal string.")
+        raise CodError(CodErrorCode.INVALID, message, field="data.collected.amount")
+    return amount

@@ -1,0 +1,68 @@
+"""Messages to customers: queued with the change that causes them, sent once by a task, whatever its retries."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import CodOrder, Notification
+from ..notifications import Message, PermanentError, RetryableError, get_backend, sender_for
+from . import lifecycle, standing
+
+SKIPPED = "skipped"
+
+
+def queue(order: CodOrder, kind: str, body: str) -> Notification:
+    """Store the message in the caller's transaction and send it once that commits: never lost, never early."""
+    notification = Notification.objects.create(
+        order=order,
+        kind=kind,
+        channel=standing.policy_for(order).notification_channel,
+        to=order.phone,
+        sender=sender_for(order.country),
+        body=body,
+    )
+    # tasks.py imports the flows it wraps, so the task is looked up when it is needed, not at import
+    from .. import tasks
+
+    lifecycle.on_commit(tasks.send_notification, notification.pk)
+    return notification
+
+
+def send(notification_pk: int) -> str:
+    """Send a pending message and return its status; "skipped" when it is already sent, failed or gone.
+
+    The row stays locked while the provider is called, so two deliveries of the task cannot both send; a
+    ``RetryableError`` is raised after the attempt is saved, for the task to try again later.
+    """
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().filter(pk=notification_pk).first()
+        if notification is None or notification.status != Notification.Status.PENDING:
+            return SKIPPED
+        failure = _attempt(notification)
+        notification.save()
+    if failure is not None:
+        raise failure
+    return notification.status
+
+
+def _attempt(notification: Notification) -> RetryableError | None:
+    notification.attempts += 1
+    try:
+        notification.provider_id = get_backend().send(_message(notification))
+    except PermanentError as error:
+        notification.status, notification.error = Notification.Status.FAILED, str(error)[:255]
+    except RetryableError as error:
+        notification.error = str(error)[:255]
+        return error
+    else:
+        notification.status, notification.sent_at, notification.error = Notification.Status.SENT, timezone.now(), ""
+    return None
+
+
+def _message(notification: Notification) -> Message:
+    return Message(
+        key=str(notification.key),
+        to=notification.to,
+        sender=notification.sender,
+        channel=notification.channel,
+        body=notification.body,
+    )

@@ -1,0 +1,136 @@
+"""Booking shipments over HTTP, against a courier API on 127.0.0.1."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from cod_plugin import tasks
+from cod_plugin.couriers.client import PermanentCourierError, RetryableCourierError
+from cod_plugin.flows import shipping
+from cod_plugin.models import CodOrderEvent, Courier
+
+from .conftest import place_order
+
+API_KEY = "fastship-api-key-7731"
+
+
+class CourierApi:
+    """A courier's booking API: answers with the given statuses in turn, then books (once per idempotency key)."""
+
+    def __init__(self, statuses=()):
+        self.statuses = list(statuses)
+        self.requests: list[dict] = []
+        self.bookings: dict[str, str] = {}
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                api.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
+                status = api.statuses.pop(0) if api.statuses else 201
+                answer = api.book(self.headers["Idempotency-Key"]) if status < 300 else {"error": "no"}
+                payload = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/v1"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def book(self, key: str) -> dict:
+        tracking = self.bookings.setdefault(key, f"FS{len(self.bookings) + 1:08d}")
+        return {"tracking_number": tracking, "label_url": f"{self.url}/labels/{tracking}.pdf"}
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def order(api, courier):
+    return place_order(api, "ann@example.com")
+
+
+def serve(courier: Courier, courier_api: CourierApi) -> None:
+    courier.api_url, courier.api_key = courier_api.url, API_KEY
+    courier.save()
+
+
+def test_booking_sends_the_amount_to_collect_and_keeps_the_tracking_number(order, courier):
+    with CourierApi() as courier_api:
+        serve(courier, courier_api)
+        # when
+        booked = shipping.book_shipment(order.pk)
+    # then the courier was asked once, with its key, to collect the amount to collect
+    (request,) = courier_api.requests
+    assert request["path"] == "/v1/shipments"
+    assert request["headers"]["Authorization"] == f"Bearer {API_KEY}"
+    assert request["headers"]["Idempotency-Key"] == order.order_number
+    assert request["body"] == {
+        "reference": order.order_number,
+        "cod_amount": str(order.amount_to_collect.amount),
+        "currency": "USD",
+        "recipient": {"phone": order.phone, "country": "US", "area": "NY", "postal_code": "10001", "name": "Ann Lee"},
+    }
+    # and the order has its tracking number, its courier and a timeline line
+    assert booked.tracking_number == "FS00000001" and booked.courier == courier
+    event = CodOrderEvent.objects.get(order=order, kind="shipment_booked")
+    assert event.data["label_url"].endswith("/labels/FS00000001.pdf")
+
+
+def test_a_repeated_booking_does_not_book_twice(order, courier):
+    with CourierApi() as courier_api:
+        serve(courier, courier_api)
+        first, second = shipping.book_shipment(order.pk), shipping.book_shipment(order.pk)
+    assert first.tracking_number == second.tracking_number
+    assert len(courier_api.requests) == 1
+    assert CodOrderEvent.objects.filter(order=order, kind="shipment_booked").count() == 1
+
+
+def test_a_server_error_is_retryable_and_keeps_nothing(order, courier):
+    with CourierApi(statuses=[500]) as courier_api:
+        serve(courier, courier_api)
+        with pytest.raises(RetryableCourierError):
+            shipping.book_shipment(order.pk)
+    order.refresh_from_db()
+    assert order.tracking_number == "" and not CodOrderEvent.objects.filter(kind="shipment_booked").exists()
+
+
+def test_a_refused_request_is_permanent(order, courier):
+    with CourierApi(statuses=[422]) as courier_api:
+        serve(courier, courier_api)
+        with pytest.raises(PermanentCourierError):
+            shipping.book_shipment(order.pk)
+
+
+def test_an_unreachable_courier_is_retryable(order, courier):
+    with CourierApi() as courier_api:
+        url = courier_api.url
+    courier.api_url = url  # the server is closed: nothing listens on the port
+    courier.save()
+    with pytest.raises(RetryableCourierError):
+        shipping.book_shipment(order.pk)
+
+
+def test_the_task_retries_an_outage(order, courier):
+    # given a courier that fails once
+    with CourierApi(statuses=[503]) as courier_api:
+        serve(courier, courier_api)
+        # when the task runs (eagerly here, where a retry follows at once)
+        result = tasks.book_shipment.apply(args=[order.pk], throw=False)
+    # then it retried and booked
+    assert len(courier_api.requests) == 2 and result.get() == "FS00000001"
+    order.refresh_from_db()
+    assert order.tracking_number == "FS00000001"
