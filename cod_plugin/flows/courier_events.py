@@ -232,13 +232,11 @@ def _update(status: str, occurred_at: datetime, body: dict) -> delivery.StatusUp
 
 
 def _reason(status: str, data: dict) -> str:
-    reason = _text(data, "reason", field="data.reason", max_length=255, required=status == CodStatus.REFUSED)
-    if status != CodStatus.REFUSED:
-        return reason
-    try:
-        return RefusalReason(reason)  # a member: what the delivery flow's checks compare with
-    except ValueError:
-        raise CodError(CodErrorCode.INVALID, _("Unknown refusal reason."), field="data.reason") from None
+    refused = status == CodStatus.REFUSED
+    reason = _text(data, "reason", field="data.reason", max_length=255, required=refused)
+    if refused and reason not in set(RefusalReason):
+        raise CodError(CodErrorCode.INVALID, _("Unknown refusal reason."), field="data.reason")
+    return reason
 
 
 def _text(source: dict, key: str, *, field: str = "", max_length: int, required: bool = True) -> str:
