@@ -51,5 +51,45 @@ class AppSettings:
         """Name of the django-money exchange backend to read rates from (None: django-money's default)."""
         return self._setting("EXCHANGE_BACKEND", None)
 
+    @property
+    def PUBLIC_BASE_URL(self) -> str:
+        """Where customers reach the store: the confirmation links in messages start with it."""
+        return self._setting("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+    @property
+    def CONFIRMATION_LINK_HOURS(self) -> int:
+        """How long a confirmation link works."""
+        return int(self._setting("CONFIRMATION_LINK_HOURS", 48))
+
+    @property
+    def NOTIFICATION_BACKEND(self) -> str:
+        """``console``, ``http`` or the dotted path of a backend class of your own."""
+        return self._setting("NOTIFICATION_BACKEND", "console")
+
+    @property
+    def SMS_HTTP_URL(self) -> str:
+        """The HTTP provider's endpoint (JSON POST), for the ``http`` backend."""
+        return self._setting("SMS_HTTP_URL", "")
+
+    @property
+    def SMS_HTTP_TOKEN(self) -> str:
+        """Bearer token for the HTTP provider."""
+        return self._setting("SMS_HTTP_TOKEN", "")
+
+    @property
+    def SMS_HTTP_TIMEOUT(self) -> float:
+        """Seconds to wait for the HTTP provider."""
+        return float(self._setting("SMS_HTTP_TIMEOUT", 10))
+
+    @property
+    def SMS_SENDER_IDS(self) -> dict[str, str]:
+        """Sender ID per country code, with a ``default`` entry."""
+        return self._setting("SMS_SENDER_IDS", {})
+
+    @property
+    def WEBHOOK_TOLERANCE_SECONDS(self) -> int:
+        """How old (or how far ahead) a courier webhook's timestamp may be."""
+        return int(self._setting("WEBHOOK_TOLERANCE_SECONDS", 300))
+
 
 app_settings = AppSettings()

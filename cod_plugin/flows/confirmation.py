@@ -5,7 +5,6 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 import holidays
-from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
@@ -68,7 +67,7 @@ def _summary(order: CodOrder) -> str:
 
 def link(order: CodOrder) -> str:
     token = signing.dumps(order.pk, salt=SALT)
-    base_url = getattr(settings, "COD_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    base_url = app_settings.PUBLIC_BASE_URL
     return base_url + reverse("cod_plugin:confirm", args=[token])
 
 
@@ -96,7 +95,7 @@ def confirm_by_link(token: str, decision: Decision) -> CodOrder:
 
 
 def _read(token: str) -> int:
-    hours = int(getattr(settings, "COD_CONFIRMATION_LINK_HOURS", 48))
+    hours = app_settings.CONFIRMATION_LINK_HOURS
     try:
         return int(signing.loads(token, salt=SALT, max_age=timedelta(hours=hours)))
     except signing.SignatureExpired as error:

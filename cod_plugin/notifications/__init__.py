@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 from typing import Protocol
 
-from django.conf import settings
 from django.utils.module_loading import import_string
+
+from ..conf import app_settings
 
 BACKENDS = {
     "console": "cod_plugin.notifications.console.ConsoleBackend",
@@ -38,11 +39,11 @@ class Backend(Protocol):
 
 def get_backend() -> Backend:
     """A short name from ``BACKENDS`` or the dotted path of a class of your own."""
-    name = getattr(settings, "COD_NOTIFICATION_BACKEND", "console")
+    name = app_settings.NOTIFICATION_BACKEND
     return import_string(BACKENDS.get(name, name))()
 
 
 def sender_for(country: str) -> str:
     """The sender ID registered for the country (``COD_SMS_SENDER_IDS``), else its "default" entry."""
-    sender_ids = getattr(settings, "COD_SMS_SENDER_IDS", {})
+    sender_ids = app_settings.SMS_SENDER_IDS
     return sender_ids.get(country.upper(), sender_ids.get("default", ""))

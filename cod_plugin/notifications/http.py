@@ -1,9 +1,9 @@
 """A JSON-over-HTTP SMS/WhatsApp provider: one POST per message, deduplicated by its ``Idempotency-Key``."""
 
 import requests
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from ..conf import app_settings
 from . import Message, PermanentError, RetryableError
 
 # Too many requests is the provider asking us to come back later, like a 5xx.
@@ -12,11 +12,11 @@ RETRYABLE_STATUSES = {408, 425, 429}
 
 class HttpBackend:
     def __init__(self):
-        self.url = getattr(settings, "COD_SMS_HTTP_URL", "")
+        self.url = app_settings.SMS_HTTP_URL
         if not self.url:
             raise ImproperlyConfigured("COD_NOTIFICATION_BACKEND is http: set COD_SMS_HTTP_URL to the provider's URL.")
-        self.token = getattr(settings, "COD_SMS_HTTP_TOKEN", "")
-        self.timeout = float(getattr(settings, "COD_SMS_HTTP_TIMEOUT", 10))
+        self.token = app_settings.SMS_HTTP_TOKEN
+        self.timeout = app_settings.SMS_HTTP_TIMEOUT
 
     def send(self, message: Message) -> str:
         try:
