@@ -1,9 +1,6 @@
 """Sending messages through an HTTP provider: an outage loses nothing, a retry never sends twice."""
 
-import json
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.test import override_settings
@@ -13,48 +10,29 @@ from cod_plugin.models import Notification
 from cod_plugin.notifications import RetryableError
 from cod_plugin.tasks import send_notification
 
+from .local_http import LocalJsonServer
 from .workers import running_worker, tasks_run_here
 
 TOKEN = "provider-token"
 
 
-class SmsProvider:
+class SmsProvider(LocalJsonServer):
     """A JSON SMS API on 127.0.0.1: answers the given statuses in turn, then 200; a 200 delivers the message."""
 
+    path = "/v1/messages"
+
     def __init__(self, statuses=()):
+        super().__init__()
         self.statuses = list(statuses)
         self.requests: list[dict] = []
         self.delivered: list[dict] = []
-        provider = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                provider.requests.append({"headers": dict(self.headers), "body": body})
-                status = provider.statuses.pop(0) if provider.statuses else 200
-                if status == 200:
-                    provider.delivered.append(body)
-                answer = json.dumps({"id": f"msg-{len(provider.delivered)}"} if status == 200 else {"error": status})
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer.encode())
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/v1/messages"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+    def answer(self, method, path, headers, body):
+        self.requests.append({"headers": headers, "body": body})
+        status = self.statuses.pop(0) if self.statuses else 200
+        if status == 200:
+            self.delivered.append(body)
+        return status, ({"id": f"msg-{len(self.delivered)}"} if status == 200 else {"error": status})
 
     @property
     def keys(self) -> list[str]:

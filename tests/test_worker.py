@@ -1,9 +1,6 @@
 """A real Celery worker on Redis refreshes the exchange rates over HTTP; every process converts with them at once."""
 
-import json
-import threading
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -15,6 +12,7 @@ from cod_plugin.tasks import refresh_exchange_rates
 from .graphql.conftest import Api
 from .graphql.shop import new_checkout
 from .graphql.test_eligibility import codes, eligibility
+from .local_http import LocalJsonServer
 from .workers import running_worker
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -25,39 +23,20 @@ PROVIDER_RATES = {"AED": 3.6725, "EUR": 0.92, "IDR": 8000, "JPY": 150, "KWD": 0.
 IDR_TO_USD = f"djmoney:get_rate:IDR:USD:{OXR}"
 
 
-class Provider:
+class Provider(LocalJsonServer):
     """An OpenExchangeRates look-alike on 127.0.0.1: answers with the given statuses in turn, then 200."""
 
+    path = "/api/latest.json"
+
     def __init__(self, statuses=()):
+        super().__init__()
         self.statuses = list(statuses)
         self.requests: list[str] = []
-        provider = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                provider.requests.append(self.path)
-                status = provider.statuses.pop(0) if provider.statuses else 200
-                body = json.dumps({"base": "USD", "rates": PROVIDER_RATES} if status == 200 else {"error": True})
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body.encode())
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/api/latest.json"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+    def answer(self, method, path, headers, body):
+        self.requests.append(path)
+        status = self.statuses.pop(0) if self.statuses else 200
+        return status, ({"base": "USD", "rates": PROVIDER_RATES} if status == 200 else {"error": True})
 
 
 def rates_from(provider: Provider, cache_env: dict) -> dict:
