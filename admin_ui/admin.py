@@ -32,8 +32,16 @@ class CodPolicyAdmin(admin.ModelAdmin):
     inlines = [RegionInline, TermsInline]
 
 
+class ProfileEventInline(admin.TabularInline):
+    model = models.CodProfileEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("kind", "order", "actor", "reason", "data", "created_at")
+
+
 @admin.register(models.CodCustomerProfile)
 class CodCustomerProfileAdmin(admin.ModelAdmin):
+    inlines = [ProfileEventInline]
     list_display = ("customer_key", "email", "completed_orders", "strikes", "suspended_until", "revoked")
     search_fields = ("customer_key", "email", "phone")
 
@@ -45,13 +53,35 @@ class EventInline(admin.TabularInline):
     readonly_fields = ("kind", "from_status", "to_status", "actor", "reason", "data", "created_at")
 
 
+class ClaimInline(admin.StackedInline):
+    model = models.CodPaymentClaim
+    extra = 0
+    can_delete = False
+    readonly_fields = ("reference", "method", "image", "created_at")
+
+
+class PaymentInline(admin.StackedInline):
+    model = models.CodPaymentRecord
+    extra = 0
+    can_delete = False
+    readonly_fields = ("amount", "method", "receipt", "source", "created_at")
+
+
+@admin.register(models.Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("kind", "channel", "to", "status", "attempts", "created_at", "sent_at")
+    list_filter = ("status", "channel", "kind")
+    search_fields = ("to",)
+    readonly_fields = [field.name for field in models.Notification._meta.fields]
+
+
 @admin.register(models.CodOrder)
 class CodOrderAdmin(admin.ModelAdmin):
     list_display = ("order_number", "channel", "status", "amount_to_collect", "fee", "created_at")
     list_filter = ("status", "channel")
     search_fields = ("order_number", "phone")
     readonly_fields = [field.name for field in models.CodOrder._meta.fields]
-    inlines = [EventInline]
+    inlines = [EventInline, ClaimInline, PaymentInline]
 
 
 def _ending(value: str) -> str:
