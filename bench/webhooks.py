@@ -1,27 +1,33 @@
 """Courier webhooks per second through the Django endpoint, next to a bare psycopg loop doing the same writes.
 
 Not part of ``make test``. Run ``make bench-webhooks`` or, from the repository root,
-``python bench/webhooks.py [--events N] [--orders N] [--keep-db]``.
+``python bench/webhooks.py [--events N] [--orders N] [--concurrency N] [--workers N] [--bare-concurrency N]
+[--server gunicorn|runserver] [--keep-db]``.
 
 It creates a fresh PostgreSQL database (``cod_bench_webhooks`` on 127.0.0.1:5432, user postgres), migrates it,
 loads the demo fixtures, places two identical sets of ``--orders`` COD orders through ``codCheckoutComplete``
 and confirms them, builds ``--events`` courier events per set (each order: shipped, out for delivery, failed
-attempts and new rounds, delivered with the amount to collect), and serves the sandbox with ``bench/serve.py``
-(threaded runserver, DEBUG off, TCP_NODELAY) on a free port of 127.0.0.1. Then, in alternating rounds so that
-both see the same machine, it sends one set's events, signed, one after the other over a keep-alive session to
-``POST /cod/couriers/<code>/events/``, and runs the other set's through a bare psycopg loop: per event, in its own
-transaction, the de-duplicating insert (``INSERT ... ON CONFLICT DO NOTHING``) and the status update. It checks
-both sets' results and prints events per second and the ratio. Goal: the endpoint at no less than a third of
-the bare loop's rate. The server is stopped and the database dropped at the end.
+attempts and new rounds, delivered with the amount to collect), and serves the sandbox with gunicorn
+(``bench/serve.py --gunicorn``: ``--workers`` processes, keep-alive, DEBUG off) on a free port of 127.0.0.1. Then,
+in alternating rounds so that both see the same machine, it sends one set's events, signed, to
+``POST /cod/couriers/<code>/events/`` over ``--concurrency`` keep-alive connections at once, each carrying its own
+orders' events one after the other; and runs the other set's through a bare psycopg loop over
+``--bare-concurrency`` connections (by default as many), per event in its own transaction the de-duplicating
+insert (``INSERT ... ON CONFLICT DO NOTHING``) and the status update. It checks both sets' results and prints
+events per second and the ratio. Goal: the endpoint at no less than a third of the bare loop's rate. The server is
+stopped and the database dropped at the end.
 """
 
 import argparse
+import http.client
 import json
 import logging
 import os
 import secrets
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -54,6 +60,7 @@ GOAL = 1 / 3
 ROUNDS = 10
 MEASURE_BUDGET = 240.0  # seconds: the measured rounds stop early rather than run past this
 STARTUP_TIMEOUT = 30.0
+CPUS = os.cpu_count() or 1
 COMPLETE = """mutation($id: ID!) {
   codCheckoutComplete(checkoutId: $id, acceptedTermsVersion: 1) {
     order { number } errors { code message }
@@ -87,7 +94,30 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--events", type=int, default=10_000, help="events per side (default 10000)")
     parser.add_argument("--orders", type=int, default=100, help="orders per side (default 100)")
     parser.add_argument("--keep-db", action="store_true", help=f"leave the {DB_NAME} database for inspection")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=CPUS,
+        help=f"connections each side sends over at once, each with its own orders (default {CPUS}, the CPUs)",
+    )
+    parser.add_argument(
+        "--bare-concurrency",
+        type=int,
+        help="connections of the bare loop, if not as many as the endpoint's (1: the single loop of the issue)",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=CPUS, help=f"gunicorn worker processes (default {CPUS}, the CPUs)"
+    )
+    parser.add_argument(
+        "--server",
+        choices=("gunicorn", "runserver"),
+        default="gunicorn",
+        help="gunicorn (default): `--workers` processes; runserver: bench/serve.py, one process, a thread each",
+    )
     args = parser.parse_args(argv)
+    args.bare_concurrency = args.bare_concurrency or args.concurrency
+    if not all(1 <= value <= 64 for value in (args.concurrency, args.bare_concurrency, args.workers)):
+        parser.error("--concurrency, --bare-concurrency and --workers go from 1 to 64")
     if not 1 <= args.orders <= 1000:
         parser.error("--orders must be between 1 and 1000")
     if not 3 * args.orders <= args.events <= 200_000:
@@ -243,6 +273,9 @@ def queries_per_event(secret: str) -> dict[str, int]:
 
     order = place_orders(1, "queries")[0]
     client = Client(HTTP_HOST="127.0.0.1")
+    # A process reads the courier once and keeps it (each event's own query confirms it): an event that is
+    # refused records nothing, and leaves the courier read, as a server's first request would.
+    post_in_process(client, {}, secret)  # 400: the event has no id
     counts = {}
     for body in build_events([order], 5, "queries"):
         with CaptureQueriesContext(connection) as captured:
@@ -279,29 +312,76 @@ def signed(body: dict, secret: str) -> tuple[bytes, dict]:
     }
 
 
-def send_round(session: requests.Session, url: str, side: Side, chunk: list[dict], secret: str) -> None:
-    requests_ = [signed(body, secret) for body in chunk]  # signed just before the round: the timestamps are fresh
-    started = time.perf_counter()
-    for raw, headers in requests_:
-        response = session.post(url, data=raw, headers=headers, timeout=30)
-        status = response.json().get("status", f"HTTP {response.status_code}")
-        side.answers[status] = side.answers.get(status, 0) + 1
-    side.seconds += time.perf_counter() - started
-    side.sent += len(chunk)
+def streams(chunk: list[dict], count: int) -> list[list[dict]]:
+    """``chunk`` split into ``count`` streams by order, each order's events in one stream and in their order."""
+    split: list[list[dict]] = [[] for _ in range(count)]
+    assigned: dict[str, int] = {}
+    for body in chunk:
+        index = assigned.setdefault(body["reference"], len(assigned) % count)
+        split[index].append(body)
+    return [stream for stream in split if stream]
 
 
-def bare_round(conn: psycopg.Connection, side: Side, chunk: list[dict], courier_pk: int) -> None:
-    rows = [bare_row(body, courier_pk) for body in chunk]
+def in_parallel(work, streams_: list) -> float:
+    """Run ``work(index, stream)`` for every stream at once, one thread each; the seconds until all are done."""
+    errors = []
+
+    def run(index, stream):
+        try:
+            work(index, stream)
+        except Exception as error:  # noqa: BLE001  (reported below, whatever it is)
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(streams_)]
     started = time.perf_counter()
-    for row in rows:
-        inserted = conn.execute(BARE_INSERT, row).fetchone()
-        if inserted:
-            conn.execute(BARE_UPDATE, row)
-        conn.commit()
-        outcome = "applied" if inserted else "duplicate"
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    if errors:
+        raise BenchError(f"a sender failed: {errors[0]!r}")
+    return seconds
+
+
+def tally(side: Side, outcomes: list[str]) -> None:
+    for outcome in outcomes:
         side.answers[outcome] = side.answers.get(outcome, 0) + 1
-    side.seconds += time.perf_counter() - started
-    side.sent += len(chunk)
+    side.sent += len(outcomes)
+
+
+def send_round(connections_: list, side: Side, chunk: list[dict], secret: str, concurrency: int) -> None:
+    signed_ = [[signed(body, secret) for body in stream] for stream in streams(chunk, concurrency)]
+    outcomes: list[list[str]] = [[] for _ in signed_]
+
+    def send(index, stream):
+        conn = connections_[index]
+        for raw, headers in stream:
+            conn.request("POST", url_path(), body=raw, headers=headers)
+            response = conn.getresponse()
+            body = response.read()
+            status = json.loads(body).get("status", "") if response.status < 500 else ""
+            outcomes[index].append(status or f"HTTP {response.status}")
+
+    side.seconds += in_parallel(send, signed_)
+    tally(side, [outcome for stream in outcomes for outcome in stream])
+
+
+def bare_round(connections_: list, side: Side, chunk: list[dict], courier_pk: int, concurrency: int) -> None:
+    rows = [[bare_row(body, courier_pk) for body in stream] for stream in streams(chunk, concurrency)]
+    outcomes: list[list[str]] = [[] for _ in rows]
+
+    def run(index, stream):
+        conn = connections_[index]
+        for row in stream:
+            inserted = conn.execute(BARE_INSERT, row).fetchone()
+            if inserted:
+                conn.execute(BARE_UPDATE, row)
+            conn.commit()
+            outcomes[index].append("applied" if inserted else "duplicate")
+
+    side.seconds += in_parallel(run, rows)
+    tally(side, [outcome for stream in outcomes for outcome in stream])
 
 
 def bare_row(body: dict, courier_pk: int) -> dict:
@@ -315,17 +395,33 @@ def bare_row(body: dict, courier_pk: int) -> dict:
     }
 
 
-def measure(url: str, endpoint: Side, bare: Side, courier_pk: int, secret: str) -> bool:
+def measure(args, port: int, endpoint: Side, bare: Side, courier_pk: int, secret: str) -> bool:
     """Alternating rounds, endpoint then bare loop; False when the time budget cut them short."""
     size = -(-len(endpoint.events) // ROUNDS)
     deadline = time.monotonic() + MEASURE_BUDGET
-    with requests.Session() as session, psycopg.connect(dbname=DB_NAME, **PG) as conn:
+    http_ = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(args.concurrency)]
+    pg = [psycopg.connect(dbname=DB_NAME, **PG) for _ in range(args.bare_concurrency)]
+    try:
         for start in range(0, len(endpoint.events), size):
             if time.monotonic() > deadline:
                 return False
-            send_round(session, url, endpoint, endpoint.events[start : start + size], secret)
-            bare_round(conn, bare, bare.events[start : start + size], courier_pk)
+            send_round(http_, endpoint, endpoint.events[start : start + size], secret, args.concurrency)
+            bare_round(pg, bare, bare.events[start : start + size], courier_pk, args.bare_concurrency)
+    finally:
+        for conn in http_ + pg:
+            conn.close()
     return True
+
+
+def start(args, env: dict[str, str], port: int, log) -> subprocess.Popen:
+    if args.server == "runserver":
+        return start_server("nodelay", env, port, log)
+    per_worker = -(-args.concurrency // args.workers)
+    command = [
+        sys.executable, "bench/serve.py", "--gunicorn", str(args.workers), "--connections", str(per_worker),
+        f"127.0.0.1:{port}",
+    ]  # fmt: skip
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def wait_for_server(url: str, process, log) -> None:
@@ -363,9 +459,27 @@ def verify(endpoint: Side, endpoint_orders: list, bare: Side, bare_orders: list)
         raise BenchError(f"endpoint: {paid} payment records for {len(endpoint_orders)} orders")
 
 
-def report(endpoint: Side, bare: Side, complete: bool, queries: dict[str, int]) -> None:
-    print("SQL queries per event through the endpoint: " + ", ".join(f"{k} {v}" for k, v in queries.items()))
-    print("(the bare loop: BEGIN, the insert, the update, COMMIT)")
+def describe(args, port: int, setup: float) -> None:
+    if args.server == "gunicorn":
+        server = f"gunicorn, {args.workers} worker processes, keep-alive"
+    else:
+        server = "bench/serve.py (runserver: one process, a thread per connection)"
+    print(f"PostgreSQL {DB_NAME}; sandbox.wsgi on 127.0.0.1:{port} with {server}, DEBUG off; setup {setup:.1f}s")
+    print(f"{args.events} events per side over {args.orders} confirmed orders each, {ROUNDS} alternating rounds")
+    print(f"  endpoint: {args.concurrency} client thread(s), each with its own orders, each over its own keep-alive")
+    print("    HTTP connection: a signed POST, the answer read, then the next")
+    print(f"  bare loop: {args.bare_concurrency} thread(s), each with its own orders, each over its own psycopg")
+    print("    connection: per event BEGIN, the insert, the update if the insert was new, COMMIT")
+    print(f"  (both from this one process, on the same {CPUS} CPU(s) as the server and PostgreSQL)")
+    print()
+
+
+def report(
+    endpoint: Side, bare: Side, complete: bool, queries: dict[str, int], concurrency: int, bare_concurrency: int
+) -> None:
+    counted = ", ".join(f"{kind} {count}" for kind, count in queries.items())
+    print(f"SQL statements per event through the endpoint, counted in-process with BEGIN and COMMIT: {counted}")
+    print("(the bare loop: 4, BEGIN, the insert, the update, COMMIT)")
     print()
     print(f"{'':<26}{'events':>8}{'seconds':>10}{'events/s':>10}")
     for side in (endpoint, bare):
@@ -374,7 +488,7 @@ def report(endpoint: Side, bare: Side, complete: bool, queries: dict[str, int]) 
         print(f"(stopped early: the {MEASURE_BUDGET:.0f}s measurement budget ran out)")
     ratio = endpoint.rate / bare.rate
     print()
-    print(f"endpoint / bare loop      {ratio:.2f}x")
+    print(f"endpoint / bare loop      {ratio:.2f}x  ({concurrency} connection(s) against {bare_concurrency})")
     print(f"Goal endpoint >= 1/3 of the bare loop: {'MET' if ratio >= GOAL else 'NOT MET'} ({ratio:.2f}x)")
 
 
@@ -396,15 +510,12 @@ def main(argv=None) -> int:
         queries = queries_per_event(secret)
 
         port = free_port()
-        url = f"http://127.0.0.1:{port}{url_path()}"
-        server = start_server("nodelay", env, port, log)
-        wait_for_server(url, server, log)
-        print(f"PostgreSQL {DB_NAME}; bench/serve.py on 127.0.0.1:{port} (threaded, DEBUG off); "
-              f"setup {time.monotonic() - started:.1f}s")  # fmt: skip
-        print(f"{args.events} events per side over {args.orders} confirmed orders each, {ROUNDS} alternating rounds")
-        complete = measure(url, endpoint, bare, courier_pk, secret)
+        server = start(args, env, port, log)
+        wait_for_server(f"http://127.0.0.1:{port}{url_path()}", server, log)
+        describe(args, port, time.monotonic() - started)
+        complete = measure(args, port, endpoint, bare, courier_pk, secret)
         verify(endpoint, endpoint_orders, bare, bare_orders)
-        report(endpoint, bare, complete, queries)
+        report(endpoint, bare, complete, queries, args.concurrency, args.bare_concurrency)
         print(f"\nTotal {time.monotonic() - started:.1f}s")
         return 0
     except BenchError as error:

@@ -39,6 +39,13 @@ HTTP_STATUS = {
 }
 
 
+# Active couriers read by earlier requests, by code: a query fewer per event. Such a courier is only used for an
+# event that reaches its transaction, where the query locking the order also confirms that the courier is still
+# active with the same code and secret (``confirm_courier``); a refusal, or a courier changed since, and the
+# request is handled again from the start with the courier read anew.
+_COURIERS: dict[str, Courier] = {}
+
+
 class WebhookErrorCode(StrEnum):
     PAYLOAD_TOO_LARGE = "payload_too_large"
     UNKNOWN_COURIER = "unknown_courier"
@@ -54,20 +61,36 @@ def courier_events_view(request, code: str):
     if _declared_size(request) > MAX_BODY_BYTES:
         message = _("The body is over %(size)d KiB.") % {"size": MAX_BODY_BYTES // 1024}
         return _error(413, WebhookErrorCode.PAYLOAD_TOO_LARGE, message)
-    courier = Courier.objects.filter(code=code, active=True).first()
+    known = _COURIERS.get(code)
+    if known is not None:
+        answer = _handle(request, known, confirm=True)
+        if answer is not None:
+            return answer
+        _COURIERS.pop(code, None)
+    courier = Courier.objects.filter(code=code, active=True).order_by("pk").first()
     if courier is None:
         return _error(404, WebhookErrorCode.UNKNOWN_COURIER, _("Unknown courier."))
+    _COURIERS[code] = courier
+    return _handle(request, courier, confirm=False)
+
+
+def _handle(request, courier: Courier, *, confirm: bool) -> JsonResponse | None:
+    """The answer to the event. With ``confirm`` (a courier read by an earlier request), None instead of a
+    refusal, or when the event's transaction finds that the courier has changed: nothing was recorded."""
     raw = request.body  # no more than the declared size: Django reads that much and stops
     refused = _check_signature(courier, request, raw)
     if refused:
-        return refused
+        return None if confirm else refused
     try:
         event = courier_events.parse_event(_json(raw))
     except ValueError:
-        return _error(400, WebhookErrorCode.INVALID_JSON, _("The body is not valid JSON."))
+        return None if confirm else _error(400, WebhookErrorCode.INVALID_JSON, _("The body is not valid JSON."))
     except CodError as error:
-        return _error(400, error.code, error.message, field=error.field)
-    return _answer(courier_events.receive(courier, event))
+        return None if confirm else _error(400, error.code, error.message, field=error.field)
+    try:
+        return _answer(courier_events.receive(courier, event, confirm_courier=confirm))
+    except courier_events.CourierChanged:
+        return None
 
 
 def _check_signature(courier: Courier, request, raw: bytes) -> JsonResponse | None:

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import cache
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,16 +55,22 @@ class Receipt:
     error: CodError | None = None
 
 
-def receive(courier: Courier, event: InboundEvent) -> Receipt:
+class CourierChanged(Exception):
+    """The courier is no longer stored as the caller read it (inactive, another secret or code): nothing was
+    recorded, and the event should be checked again with the courier as it is now."""
+
+
+def receive(courier: Courier, event: InboundEvent, *, confirm_courier: bool = False) -> Receipt:
     """Record ``event`` unless its id is known, then apply it to the courier's order (or to an order with no
-    courier yet, which becomes this courier's)."""
+    courier yet, which becomes this courier's). With ``confirm_courier``, raise ``CourierChanged`` unless the
+    courier is still active with the secret and code it has here (checked once the order is locked)."""
     try:
         with transaction.atomic():
-            return _receive(courier, event)
+            return _receive(courier, event, confirm_courier)
     except _Rejected as rejected:  # everything the update wrote is rolled back: only the event is kept
         with transaction.atomic():
             inserted = _insert(courier, event, order=rejected.order, outcome=Outcome.REJECTED)
-        return Receipt(Outcome.REJECTED, rejected.error) if inserted else Receipt(Outcome.DUPLICATE)
+        return Receipt(Outcome.DUPLICATE) if inserted is None else Receipt(Outcome.REJECTED, rejected.error)
 
 
 class _Rejected(Exception):
@@ -72,13 +79,16 @@ class _Rejected(Exception):
         self.order, self.error = order, error
 
 
-def _receive(courier: Courier, event: InboundEvent) -> Receipt:
-    order = _lock_order(courier, event.reference)
+def _receive(courier: Courier, event: InboundEvent, confirm_courier: bool) -> Receipt:
+    order = _lock_order(courier, event.reference, confirm_courier)
     if order is None:
         inserted = _insert(courier, event, order=None, outcome=Outcome.UNKNOWN_ORDER)
-        return Receipt(Outcome.UNKNOWN_ORDER if inserted else Outcome.DUPLICATE)
-    # Recorded as applied, the common case, and corrected below otherwise: one query fewer per event.
-    if not _insert(courier, event, order=order, outcome=Outcome.APPLIED):
+        return Receipt(Outcome.DUPLICATE if inserted is None else Outcome.UNKNOWN_ORDER)
+    # Recorded as applied, the common case, and corrected below otherwise: one query fewer per event. The same
+    # statement says whether the order has deferred events: read after the lock, it sees every event recorded
+    # by the transactions that held the lock before this one (most orders have none; a partial index answers).
+    has_deferred = _insert(courier, event, order=order, outcome=Outcome.APPLIED, with_deferred=True)
+    if has_deferred is None:
         return Receipt(Outcome.DUPLICATE)
     _assign(order, courier)
     try:
@@ -87,48 +97,85 @@ def _receive(courier: Courier, event: InboundEvent) -> Receipt:
         raise _Rejected(order, error) from error
     if outcome is not Outcome.APPLIED:
         _set_outcome(courier.pk, event.event_id, outcome)
-    elif order.has_deferred:
+    elif has_deferred:
         _apply_deferred(order, courier)
     return Receipt(outcome)
 
 
-def _lock_order(courier: Courier, reference: str) -> CodOrder | None:
-    """The order, locked, and whether it has deferred events (in the same query: most orders have none).
-    None when there is no such order or it is another courier's."""
-    deferred = CourierEvent.objects.filter(order=OuterRef("pk"), outcome=Outcome.DEFERRED)
-    found = CodOrder.objects.filter(order_number=reference).annotate(has_deferred=Exists(deferred))
-    order = found.select_for_update().order_by("pk").first()
+def _lock_query(reference: str, courier: int, code: str, secret: str):
+    current = Courier.objects.filter(pk=courier, code=code, active=True, webhook_secret=secret)
+    order = CodOrder.objects.select_for_update().filter(order_number=reference).order_by("pk")
+    return order.annotate(courier_current=Exists(current))[:1]
+
+
+def _lock_order(courier: Courier, reference: str, confirm_courier: bool) -> CodOrder | None:
+    """The order, locked; None when there is no such order or it is another courier's. With
+    ``confirm_courier``, ``CourierChanged`` unless the courier is stored as it is here (in the same query)."""
+    order = next(iter(_lock_query(reference, courier.pk, courier.code, courier.webhook_secret)), None)
+    if confirm_courier:
+        current = order.courier_current if order is not None else _courier_current(courier)
+        if not current:
+            raise CourierChanged
     return order if order is not None and order.courier_id in (None, courier.pk) else None
 
 
-def _insert(courier: Courier, event: InboundEvent, *, order: CodOrder | None, outcome: Outcome) -> bool:
-    """INSERT ... ON CONFLICT DO NOTHING: whether the event is new, in one statement and without a savepoint.
+def _courier_current(courier: Courier) -> bool:
+    stored = Courier.objects.filter(pk=courier.pk, code=courier.code, active=True)
+    return stored.filter(webhook_secret=courier.webhook_secret).exists()
+
+
+def _insert(
+    courier: Courier, event: InboundEvent, *, order: CodOrder | None, outcome: Outcome, with_deferred: bool = False
+) -> bool | None:
+    """INSERT ... ON CONFLICT DO NOTHING, in one statement and without a savepoint: None when the event id is
+    known, else whether ``order`` has deferred events (``with_deferred``), else True.
 
     A concurrent copy of the event waits on the unique index until the first commits, then finds it.
     """
-    row = CourierEvent(
-        courier=courier,
-        event_id=event.event_id,
-        order=order,
-        kind=event.update.status,
-        occurred_at=event.update.occurred_at,
-        payload=event.payload,
-        outcome=outcome,
-    )
-    fields = [field for field in CourierEvent._meta.concrete_fields if not field.primary_key]
-    values = [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
+    row = {
+        "courier": courier.pk,
+        "event_id": event.event_id,
+        "order": order.pk if order is not None else None,
+        "kind": event.update.status,
+        "occurred_at": event.update.occurred_at,
+        "payload": event.payload,
+        "outcome": outcome.value,
+        "received_at": timezone.now(),
+    }
+    values = [field.get_db_prep_save(row[field.name], connection) for field in _insert_fields()]
+    if with_deferred:
+        values += [order.pk, Outcome.DEFERRED.value]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(connection.vendor, with_deferred), values)
+        inserted = cursor.fetchone()
+    if inserted is None:
+        return None
+    return bool(inserted[1]) if with_deferred else True
+
+
+@cache
+def _insert_fields() -> list:
+    return [field for field in CourierEvent._meta.concrete_fields if not field.primary_key]
+
+
+@cache
+def _insert_sql(vendor: str, with_deferred: bool) -> str:
+    """The insert's SQL, built once per database vendor (quoting) and shape."""
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}, {}) DO NOTHING RETURNING {}".format(
-        quote(CourierEvent._meta.db_table),
-        ", ".join(quote(field.column) for field in fields),
-        ", ".join(["%s"] * len(fields)),
+    table = quote(CourierEvent._meta.db_table)
+    returning = quote(CourierEvent._meta.pk.column)
+    if with_deferred:
+        returning += ", EXISTS (SELECT 1 FROM {} WHERE {} = %s AND {} = %s)".format(
+            table, quote(CourierEvent._meta.get_field("order").column), quote("outcome")
+        )
+    return "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}, {}) DO NOTHING RETURNING {}".format(
+        table,
+        ", ".join(quote(field.column) for field in _insert_fields()),
+        ", ".join(["%s"] * len(_insert_fields())),
         quote("courier_id"),
         quote("event_id"),
-        quote(CourierEvent._meta.pk.column),
+        returning,
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        return cursor.fetchone() is not None
 
 
 def _assign(order: CodOrder, courier: Courier) -> None:

@@ -76,11 +76,16 @@ def apply(order: CodOrder, update: StatusUpdate, *, actor: str, tolerate_late: b
             data={"status": order.status, "occurred_at": _iso(update.occurred_at)},
         )
         return "ignored"
-    HANDLERS[event](order, update, actor)
-    if update.occurred_at and (order.last_courier_event_at is None or update.occurred_at > order.last_courier_event_at):
-        order.last_courier_event_at = update.occurred_at
-        order.save(update_fields=["last_courier_event_at", "updated_at"])
+    HANDLERS[event](order, update, actor, _seen(order, update))
     return "applied"
+
+
+def _seen(order: CodOrder, update: StatusUpdate) -> dict:
+    """The courier's latest event time, when ``update`` moves it on: saved with the handler's change."""
+    last = order.last_courier_event_at
+    if update.occurred_at and (last is None or update.occurred_at > last):
+        return {"last_courier_event_at": update.occurred_at}
+    return {}
 
 
 def _arrives_late(order: CodOrder, event: Event, update: StatusUpdate) -> bool:
@@ -97,34 +102,41 @@ def _validate(update: StatusUpdate) -> None:
         raise CodError(CodErrorCode.INVALID, _("The collected amount must be positive."), field="collectedAmount")
 
 
-def _ship(order, update, actor):
+# Each handler moves the locked order first, saving only what it changes and ``seen`` (``_seen``) with it.
+
+
+def _ship(order, update, actor, seen):
     lifecycle.move(
         order,
         Event.SHIP,
         actor=actor,
         data={"tracking_number": update.tracking_number},
-        fields={"tracking_number": update.tracking_number or order.tracking_number},
+        fields={"tracking_number": update.tracking_number or order.tracking_number, **seen},
+        partial=True,
     )
 
 
-def _out_for_delivery(order, update, actor):
+def _out_for_delivery(order, update, actor, seen):
     window = update.window
     fields = {"appointment_start": window.start, "appointment_end": window.end} if window else {}
-    lifecycle.move(order, Event.OUT_FOR_DELIVERY, actor=actor, data=_window_data(window), fields=fields)
+    lifecycle.move(
+        order, Event.OUT_FOR_DELIVERY, actor=actor, data=_window_data(window), fields={**fields, **seen}, partial=True
+    )
 
 
-def _delivery_failed(order, update, actor):
+def _delivery_failed(order, update, actor, seen):
     lifecycle.move(
         order,
         Event.DELIVERY_FAILED,
         actor=actor,
         reason=update.reason,
-        fields={"delivery_failures": order.delivery_failures + 1},
+        fields={"delivery_failures": order.delivery_failures + 1, **seen},
+        partial=True,
     )
 
 
-def _delivered(order, update, actor):
-    lifecycle.move(order, Event.DELIVER, actor=actor)
+def _delivered(order, update, actor, seen):
+    lifecycle.move(order, Event.DELIVER, actor=actor, fields=seen, partial=True)
     if update.collected:
         c = update.collected
         payment.record_payment(
@@ -138,7 +150,7 @@ def _delivered(order, update, actor):
         )
 
 
-def _refused(order, update, actor):
+def _refused(order, update, actor, seen):
     reason = RefusalReason(update.reason)
     lifecycle.move(
         order,
@@ -146,14 +158,15 @@ def _refused(order, update, actor):
         actor=actor,
         reason=reason.value,
         data={"note": update.note},
-        fields={"refusal_reason": reason.value, "refusal_note": update.note[:255]},
+        fields={"refusal_reason": reason.value, "refusal_note": update.note[:255], **seen},
+        partial=True,
     )
     get_adapter().cancel_order(order.order_ref, reason=f"COD refused: {reason.value}")
     standing.refused(order, reason, actor=actor)
 
 
-def _returned(order, update, actor):
-    lifecycle.move(order, Event.RETURN_TO_ORIGIN, actor=actor, reason=update.reason)
+def _returned(order, update, actor, seen):
+    lifecycle.move(order, Event.RETURN_TO_ORIGIN, actor=actor, reason=update.reason, fields=seen, partial=True)
     # Back at the merchant: the store order ends and its goods are sellable again (a no-op when a refusal or a
     # cancellation already did it).
     get_adapter().cancel_order(order.order_ref, reason="COD: returned to origin")

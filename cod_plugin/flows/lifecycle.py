@@ -29,7 +29,15 @@ def record(
     from_status: str = "",
     to_status: str = "",
 ) -> CodOrderEvent:
-    return CodOrderEvent.objects.create(
+    event = _timeline(order, kind, actor=actor, reason=reason, data=data, from_status=from_status, to_status=to_status)
+    event.save(force_insert=True)
+    return event
+
+
+def _timeline(
+    order: CodOrder, kind: str, *, actor: str, reason: str, data: dict | None, from_status: str, to_status: str
+) -> CodOrderEvent:
+    return CodOrderEvent(
         order=order,
         kind=kind,
         from_status=from_status,
@@ -56,17 +64,26 @@ def move(
     reason: str = "",
     data: dict | None = None,
     fields: dict[str, Any] | None = None,
+    partial: bool = False,
 ) -> CodOrder:
-    """Apply ``event`` to the locked order, with the other ``fields`` that change with it, or raise."""
+    """Apply ``event`` to the locked order, with the other ``fields`` that change with it, or raise.
+
+    The whole row is saved, with whatever else the caller changed on the instance; with ``partial`` only the
+    status, ``fields`` and ``updated_at`` are written (for callers that changed nothing else)."""
     to = lifecycle.target(event, order.status)
     if to is None:
         raise invalid(order, event)
     before = order.status
     order.status = to
-    for name, value in (fields or {}).items():
+    fields = fields or {}
+    for name, value in fields.items():
         setattr(order, name, value)
-    order.save()
-    record(order, event.value, actor=actor, reason=reason, data=data, from_status=before, to_status=to)
+    timeline = _timeline(order, event.value, actor=actor, reason=reason, data=data, from_status=before, to_status=to)
+    if partial:
+        order.save(update_fields=list(dict.fromkeys(["status", *fields, "updated_at"])))
+    else:
+        order.save()
+    timeline.save(force_insert=True)
     return order
 
 

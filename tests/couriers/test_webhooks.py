@@ -337,8 +337,48 @@ def test_the_queries_per_event_do_not_grow(client, order, events):
                                 events(kind, order, reason="out"))  # fmt: skip
             assert response.json() == {"status": "applied"}
             counts[kind].append(len(queries))
-    # then the hundredth event of a kind cost what the first did
-    assert {kind: set(values) for kind, values in counts.items()} == {
-        kind: {values[0]} for kind, values in counts.items()
-    }
+    # then the hundredth event of a kind cost what the first did: the savepoint (BEGIN outside a test), the
+    # order locked, the event recorded, the order updated, its timeline line, the release (COMMIT); the courier,
+    # read once, is confirmed by the lock's query
+    assert {kind: set(values) for kind, values in counts.items()} == {kind: {6} for kind in counts}
     assert refresh(order).delivery_failures == 100
+
+
+# --- the courier as read by an earlier event ---------------------------------------------------------------------
+
+
+def test_a_courier_deactivated_since_its_last_event_gets_404_and_records_nothing(client, order, events):
+    assert post(client, events("shipped", order)).json() == {"status": "applied"}
+    Courier.objects.filter(code="fastship").update(active=False)
+    response = post(client, events("out_for_delivery", order))
+    assert response.status_code == 404 and response.json()["error"]["code"] == "unknown_courier"
+    assert CourierEvent.objects.count() == 1 and refresh(order).status == "shipped"
+
+
+def test_a_new_secret_takes_effect_at_once(client, order, events):
+    # given an event applied with the courier's secret, which is then changed
+    assert post(client, events("shipped", order)).json() == {"status": "applied"}
+    Courier.objects.filter(code="fastship").update(webhook_secret="fastship-webhook-secret-0002")
+    # when events come signed with the old secret, then with the new one
+    old = post(client, events("out_for_delivery", order))
+    new = post(client, events("out_for_delivery", order), secret="fastship-webhook-secret-0002")
+    # then the old secret is refused and nothing of it recorded, the new one is taken
+    assert old.status_code == 401 and old.json()["error"]["code"] == "invalid_signature"
+    assert new.json() == {"status": "applied"}
+    assert CourierEvent.objects.count() == 2 and refresh(order).status == "out_for_delivery"
+
+
+def test_a_courier_deactivated_since_gets_404_for_an_unknown_order_too(client, order, events):
+    assert post(client, events("shipped", order)).json() == {"status": "applied"}
+    Courier.objects.filter(code="fastship").update(active=False)
+    response = post(client, {**events("shipped", order), "reference": "999999"})
+    assert response.status_code == 404 and response.json()["error"]["code"] == "unknown_courier"
+    assert CourierEvent.objects.count() == 1
+
+
+def test_a_renamed_courier_is_not_found_under_its_old_code(client, order, events):
+    assert post(client, events("shipped", order)).json() == {"status": "applied"}
+    Courier.objects.filter(code="fastship").update(code="fastship2")
+    assert post(client, events("out_for_delivery", order)).status_code == 404
+    response = post(client, events("out_for_delivery", order), url="/cod/couriers/fastship2/events/")
+    assert response.json() == {"status": "applied"}
