@@ -1,9 +1,5 @@
 """Booking shipments over HTTP, against a courier API on 127.0.0.1."""
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 
 from cod_plugin import tasks
@@ -11,51 +7,31 @@ from cod_plugin.couriers.client import PermanentCourierError, RetryableCourierEr
 from cod_plugin.flows import shipping
 from cod_plugin.models import CodOrderEvent, Courier
 
+from ..local_http import LocalJsonServer
 from .conftest import place_order
 
 API_KEY = "fastship-api-key-7731"
 
 
-class CourierApi:
+class CourierApi(LocalJsonServer):
     """A courier's booking API: answers with the given statuses in turn, then books (once per idempotency key)."""
 
+    path = "/v1"
+
     def __init__(self, statuses=()):
+        super().__init__()
         self.statuses = list(statuses)
         self.requests: list[dict] = []
         self.bookings: dict[str, str] = {}
-        api = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                api.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
-                status = api.statuses.pop(0) if api.statuses else 201
-                answer = api.book(self.headers["Idempotency-Key"]) if status < 300 else {"error": "no"}
-                payload = json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/v1"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+    def answer(self, method, path, headers, body):
+        self.requests.append({"path": path, "headers": headers, "body": body})
+        status = self.statuses.pop(0) if self.statuses else 201
+        return status, (self.book(headers["Idempotency-Key"]) if status < 300 else {"error": "no"})
 
     def book(self, key: str) -> dict:
         tracking = self.bookings.setdefault(key, f"FS{len(self.bookings) + 1:08d}")
         return {"tracking_number": tracking, "label_url": f"{self.url}/labels/{tracking}.pdf"}
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
