@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from ..models import CodOrder, CodPolicy
+from ..models import CodOrder, CodPolicy, Courier
 
 
 @dataclass(frozen=True)
@@ -49,3 +49,10 @@ def max_reschedules(channels: set[str]) -> dict[str, int]:
     allowed = dict(CodPolicy.objects.filter(channel__in=channels).values_list("channel", "max_reschedules"))
     default = CodPolicy._meta.get_field("max_reschedules").default
     return {channel: allowed.get(channel, default) for channel in channels}
+
+
+def courier_of(user) -> Courier | None:
+    """The active courier whose API account ``user`` is, if any."""
+    if not user.is_authenticated:
+        return None
+    return Courier.objects.filter(user=user, active=True).first()

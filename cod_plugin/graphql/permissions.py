@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from graphql import GraphQLError
 from strawberry.types import Info
 
+from ..flows import orders
 from ..host import get_adapter
 from ..models import CodOrder, Courier
 
@@ -22,10 +23,7 @@ def require_permission(info: Info, perm: str) -> None:
 
 
 def courier_of(info: Info) -> Courier | None:
-    user = user_of(info)
-    if not user.is_authenticated:
-        return None
-    return Courier.objects.filter(user=user, active=True).first()
+    return orders.courier_of(user_of(info))
 
 
 def customer_key_of(info: Info) -> str | None:
