@@ -40,6 +40,10 @@ class CodErrorCode(StrEnum):
     LINK_EXPIRED = "link_expired"
     CURRENCY_MISMATCH = "currency_mismatch"
     STORE_REFUSED = "store_refused"
+    RETURN_WINDOW_CLOSED = "return_window_closed"
+    RETURN_NOT_REFUNDABLE = "return_not_refundable"
+    REFUND_TOO_LARGE = "refund_too_large"
+    INVALID_IBAN = "invalid_iban"
 
 
 class CodError(Exception):
