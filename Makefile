@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 FIXTURES := fixtures/01_store.json fixtures/02_cod.json fixtures/03_rates.json
 
-.PHONY: install demo test lint schema bench-eligibility bench-webhooks clean
+.PHONY: install demo test lint schema messages bench-eligibility bench-webhooks clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -33,6 +33,13 @@ test: lint
 
 schema: install
 	$(PY) sandbox/manage.py cod_schema > schema.graphql
+
+# Extract the strings of both apps into their Arabic catalogues, then compile them (needs GNU gettext).
+messages: install
+	cd cod_plugin && ../$(PY) -m django makemessages -l ar --no-location -v 0
+	cd admin_ui && ../$(PY) -m django makemessages -l ar --no-location -v 0
+	cd cod_plugin && ../$(PY) -m django compilemessages -l ar -v 0
+	cd admin_ui && ../$(PY) -m django compilemessages -l ar -v 0
 
 bench-eligibility: install
 	$(PY) bench/eligibility.py
