@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from .couriers.client import RetryableCourierError
-from .flows import confirmation, notifications, rates, shipping, sweeps
+from .flows import confirmation, notifications, rates, refunds, shipping, sweeps
 from .notifications import RetryableError
 
 
@@ -44,6 +44,12 @@ def send_notification(notification_pk: int) -> str:
 def flag_overdue_confirmations() -> int:
     """Periodic: flag pending orders nobody reviewed within their channel's business days."""
     return confirmation.flag_overdue()
+
+
+@shared_task
+def flag_overdue_refunds() -> int:
+    """Periodic: flag returns whose goods came back and whose refund is past its due date."""
+    return refunds.flag_overdue_refunds()
 
 
 @shared_task(autoretry_for=(RetryableCourierError,), retry_backoff=True, retry_backoff_max=600, max_retries=8)

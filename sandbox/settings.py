@@ -107,6 +107,7 @@ CELERY_BEAT_SCHEDULE = {
     "cod-cancel-overdue-deliveries": {"task": "cod_plugin.tasks.cancel_overdue_deliveries", "schedule": 900},
     "cod-flag-unverified-claims": {"task": "cod_plugin.tasks.flag_unverified_claims", "schedule": 3600},
     "cod-end-suspensions": {"task": "cod_plugin.tasks.end_suspensions", "schedule": 3600},
+    "cod-flag-overdue-refunds": {"task": "cod_plugin.tasks.flag_overdue_refunds", "schedule": 3600},
 }
 
 # With Redis, one cache for the web processes and the workers: a worker's rate refresh must reach every process.

@@ -1,7 +1,7 @@
 """Confirming a new COD order: the customer's message and signed link, the agent's calls, the review deadline."""
 
 from dataclasses import asdict
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 import holidays
@@ -18,11 +18,13 @@ from ..host import AddressSnapshot, OrderChanges, OrderSnapshot, get_adapter
 from ..models import CodOrder, CodPolicy
 from ..money import display, round_money
 from ..rules import fees
+from ..rules.business_days import same_time_business_days_after
 from ..rules.lifecycle import ConfirmationOutcome, Event
 from ..rules.policy import FeeSchedule, PolicySnapshot
 from ..rules.regions import find_region
 from ..rules.statuses import CodStatus
 from . import lifecycle, notifications, policies, standing, store
+from .calendars import Calendars
 
 SALT = "cod_plugin.confirmation.link"
 NO_ANSWER = "no_answer"
@@ -251,16 +253,19 @@ def _changes(changes: OrderChanges) -> dict:
 
 
 def flag_overdue(*, now: datetime | None = None) -> int:
-    """Periodic: flag pending orders not reviewed within their channel's business days; each is flagged once."""
+    """Periodic: flag pending orders not reviewed within their channel's business days; each is flagged once.
+
+    Business days skip the holidays of the channel's holiday country, else of the delivery country."""
     now = now or timezone.now()
     default_days = CodPolicy._meta.get_field("review_business_days").default
-    review_days = dict(CodPolicy.objects.values_list("channel", "review_business_days"))
-    calendars: dict[str, holidays.HolidayBase] = {}
+    settings = CodPolicy.objects.values_list("channel", "review_business_days", "holiday_country")
+    channels = {channel: (days, country) for channel, days, country in settings}
+    calendar_of = Calendars()
     waiting = CodOrder.objects.filter(status=CodStatus.PENDING_CONFIRMATION, confirmation_overdue=False)
     flagged = 0
     for order in waiting.only("pk", "channel", "country", "created_at").order_by("pk"):
-        calendar = calendars.get(order.country) or calendars.setdefault(order.country, _calendar(order.country))
-        due = review_due(order.created_at, review_days.get(order.channel, default_days), calendar)
+        days, holiday_country = channels.get(order.channel, (default_days, ""))
+        due = review_due(order.created_at, days, calendar_of(holiday_country or order.country))
         if now > due:
             flagged += _flag(order.pk, due)
     return flagged
@@ -268,16 +273,7 @@ def flag_overdue(*, now: datetime | None = None) -> int:
 
 def review_due(placed: datetime, business_days: int, calendar: holidays.HolidayBase) -> datetime:
     """The same time of day, ``business_days`` working days after the order was placed."""
-    local = timezone.localtime(placed)
-    day: date = calendar.get_nth_working_day(local.date(), business_days)
-    return datetime.combine(day, local.timetz())
-
-
-def _calendar(country: str) -> holidays.HolidayBase:
-    try:
-        return holidays.country_holidays(country)
-    except NotImplementedError:  # a country the package does not know: weekends only
-        return holidays.HolidayBase()
+    return same_time_business_days_after(timezone.localtime(placed), business_days, calendar)
 
 
 def _flag(order_pk: int, due: datetime) -> bool:

@@ -88,11 +88,11 @@ def move(
 
 
 def is_late(order: CodOrder, event: Event) -> bool:
-    """Whether ``event`` cannot apply because the order is already past where it leads (or is closed)."""
+    """Whether ``event`` cannot apply because the order is already past where it leads (or its delivery is over)."""
     if lifecycle.target(event, order.status) is not None:
         return False
     _, to = lifecycle.TRANSITIONS[event]
-    return lifecycle.is_terminal(order.status) or lifecycle.PROGRESS[to] <= lifecycle.PROGRESS[order.status]
+    return lifecycle.is_delivery_over(order.status) or lifecycle.PROGRESS[to] <= lifecycle.PROGRESS[order.status]
 
 
 def on_commit(task, *args) -> None:

@@ -1,7 +1,9 @@
 """The COD order's state machine as a table: which event moves which statuses where.
 
 Courier events may arrive late or skip a step (a DELIVERED with no OUT_FOR_DELIVERY before it), so delivery
-events accept every earlier status of the delivery leg. Terminal statuses take no event at all.
+events accept every earlier status of the delivery leg. Once the delivery leg is over (COMPLETED, and the
+statuses after it), a courier event is late. Terminal statuses take no event at all; a COMPLETED order leaves
+only by a refund.
 """
 
 from enum import StrEnum
@@ -19,9 +21,11 @@ class Event(StrEnum):
     COMPLETE = "complete"
     REFUSE = "refuse"
     RETURN_TO_ORIGIN = "return_to_origin"
+    REFUND = "refund"
 
 
-TERMINAL = frozenset({S.COMPLETED, S.RETURNED_TO_ORIGIN, S.REFUNDED})
+TERMINAL = frozenset({S.RETURNED_TO_ORIGIN, S.REFUNDED})
+DELIVERY_OVER = frozenset({S.COMPLETED}) | TERMINAL
 IN_TRANSIT = frozenset({S.SHIPPED, S.OUT_FOR_DELIVERY, S.DELIVERY_FAILED})
 
 TRANSITIONS: dict[Event, tuple[frozenset[str], str]] = {
@@ -34,6 +38,7 @@ TRANSITIONS: dict[Event, tuple[frozenset[str], str]] = {
     Event.COMPLETE: (frozenset({S.DELIVERED}), S.COMPLETED),
     Event.REFUSE: (frozenset({S.CONFIRMED}) | IN_TRANSIT, S.REFUSED),
     Event.RETURN_TO_ORIGIN: (frozenset({S.REFUSED, S.CANCELLED, S.DELIVERY_FAILED}), S.RETURNED_TO_ORIGIN),
+    Event.REFUND: (frozenset({S.COMPLETED}), S.REFUNDED),
 }
 
 # How far along the delivery leg a status is: a courier event aiming behind the order's status is late.
@@ -60,6 +65,11 @@ def target(event: Event, status: str) -> str | None:
 
 def is_terminal(status: str) -> bool:
     return status in TERMINAL
+
+
+def is_delivery_over(status: str) -> bool:
+    """Whether the courier's part is done: paid for (and perhaps refunded since) or back at the merchant."""
+    return status in DELIVERY_OVER
 
 
 class RefusalReason(StrEnum):

@@ -3,7 +3,16 @@ from decimal import Decimal
 
 import pytest
 
-from cod_plugin.rules.lifecycle import TERMINAL, TRANSITIONS, Event, RefusalReason, is_strike, target
+from cod_plugin.rules.lifecycle import (
+    DELIVERY_OVER,
+    TERMINAL,
+    TRANSITIONS,
+    Event,
+    RefusalReason,
+    is_delivery_over,
+    is_strike,
+    target,
+)
 from cod_plugin.rules.penalties import PenaltyPolicy, Standing, after_refusal, penalty_amount
 from cod_plugin.rules.statuses import CodStatus as S
 
@@ -26,6 +35,18 @@ def test_a_failed_attempt_goes_back_to_scheduling():
 @pytest.mark.parametrize("terminal", sorted(TERMINAL))
 def test_nothing_leaves_a_terminal_status(terminal):
     assert [event for event in Event if target(event, terminal)] == []
+
+
+def test_the_only_way_out_of_completed_is_a_refund():
+    assert [event for event in Event if target(event, S.COMPLETED)] == [Event.REFUND]
+    assert target(Event.REFUND, S.COMPLETED) == S.REFUNDED
+    assert [status for status in S.values if target(Event.REFUND, status)] == [S.COMPLETED]
+
+
+def test_the_delivery_is_over_once_completed_returned_or_refunded():
+    assert DELIVERY_OVER == {S.COMPLETED, S.RETURNED_TO_ORIGIN, S.REFUNDED}
+    assert TERMINAL == {S.RETURNED_TO_ORIGIN, S.REFUNDED}
+    assert is_delivery_over(S.COMPLETED) and not is_delivery_over(S.DELIVERED)
 
 
 def test_no_skipping_confirmation_and_no_completion_before_delivery():

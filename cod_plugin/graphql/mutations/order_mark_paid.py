@@ -1,8 +1,5 @@
 """codOrderMarkPaid: the customer's "Paid" click with a voucher; it claims, the courier's record completes."""
 
-import base64
-import binascii
-
 import strawberry
 from django.utils.translation import gettext as _
 from strawberry.types import Info
@@ -10,14 +7,11 @@ from strawberry.types import Info
 from ...error_codes import CodError, CodErrorCode
 from ...flows import payment
 from ...host import get_adapter
-from .. import shapes, types
+from .. import images, shapes, types
 from ..enums import CodCollectionMethod
 from ..errors import permission_denied
 from ..orders import order_pk
 from ..permissions import user_of
-
-MAX_IMAGE_BYTES = 2 * 1024 * 1024
-IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 
 
 @strawberry.input
@@ -35,15 +29,9 @@ class CodOrderMarkPaidPayload:
 def _image(encoded: str | None) -> bytes | None:
     if not encoded:
         return None
-    try:
-        data = base64.b64decode(encoded, validate=True)
-    except (binascii.Error, ValueError):
-        data = b""
-    if not data.startswith(IMAGE_SIGNATURES) or len(data) > MAX_IMAGE_BYTES:
-        raise CodError(
-            CodErrorCode.INVALID, _("The voucher image must be a PNG or JPEG of at most 2 MB."), field="voucher.image"
-        )
-    return data
+    return images.decode(
+        encoded, field="voucher.image", message=_("The voucher image must be a PNG or JPEG of at most 2 MB.")
+    )
 
 
 def _reference(voucher: CodVoucherInput) -> str:
