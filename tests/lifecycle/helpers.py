@@ -44,7 +44,9 @@ def confirm(order: CodOrder) -> None:
 
 
 def staff_token(*, with_permission=True) -> str:
-    user = get_user_model().objects.create_user("agent@example.com", "agent@example.com", "x", is_staff=True)
+    # agent@example.com is also a demo account (in the COD agents group): a clerk stands for staff without rights.
+    email = "agent@example.com" if with_permission else "clerk@example.com"
+    user, _ = get_user_model().objects.get_or_create(username=email, defaults={"email": email, "is_staff": True})
     if with_permission:
         user.user_permissions.add(Permission.objects.get(codename="manage_cod_orders"))
     return create_token(user)
