@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
-from ..models import CodOrder, CodPolicy, Courier
+from ..models import CodOrder, CodPolicy, CodRefund, CodReturnLine, CodReturnRequest, Courier
 
 
 @dataclass(frozen=True)
@@ -17,11 +17,19 @@ class OrderFilter:
     customer_key: str | None = None
 
 
-FLAGS = Q(confirmation_overdue=True) | Q(claim_unverified=True) | Q(amount_discrepancy=True)
+FLAGS = Q(confirmation_overdue=True) | Q(claim_unverified=True) | Q(amount_discrepancy=True) | Q(refund_overdue=True)
 
 
 def with_details() -> QuerySet[CodOrder]:
-    return CodOrder.objects.select_related("claim", "payment").prefetch_related("events")
+    """Orders with their claim, payment, timeline, returns (with their lines) and refunds: five queries for any
+    number of orders."""
+    lines = Prefetch("lines", queryset=CodReturnLine.objects.order_by("pk"))
+    returns = CodReturnRequest.objects.order_by("pk").prefetch_related(lines)
+    return CodOrder.objects.select_related("claim", "payment").prefetch_related(
+        "events",
+        Prefetch("returns", queryset=returns),
+        Prefetch("refunds", queryset=CodRefund.objects.order_by("pk")),
+    )
 
 
 def detail(order_pk: int) -> CodOrder | None:

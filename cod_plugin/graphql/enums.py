@@ -7,6 +7,7 @@ import strawberry
 from ..error_codes import CodErrorCode as DomainErrorCode
 from ..error_codes import ReasonCode
 from ..flows.delivery import EVENTS
+from ..models import CodRefund, CodReturnRequest, RefundMethod, ReturnReason
 from ..rules.lifecycle import RefusalReason
 from ..rules.policy import CollectionMethod
 from ..rules.statuses import CodStatus
@@ -33,3 +34,15 @@ CodRefusalReason = _upper_enum(
     "Why the customer refused the parcel. DAMAGED, WRONG_ITEM and MISSING_ITEM are product problems (no strike); "
     "DELIVERY_DELAY is the courier's fault (no strike); the others are strikes.",
 )
+CodReturnReason = _upper_enum(
+    "CodReturnReason",
+    ReturnReason.values,
+    "Why the customer sends goods back. Every reason but OTHER is a product problem (the COD fee may be refunded).",
+)
+CodReturnStatus = _upper_enum(
+    "CodReturnStatus",
+    CodReturnRequest.Status.values,
+    "Where a return is: REQUESTED, then APPROVED or REJECTED; RECEIVED when the goods came back; REFUNDED when paid.",
+)
+CodRefundMethod = _upper_enum("CodRefundMethod", RefundMethod.values, "How the money goes back to a COD customer.")
+CodRefundStatus = _upper_enum("CodRefundStatus", CodRefund.Status.values, "PENDING until the money went out.")

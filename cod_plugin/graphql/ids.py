@@ -16,3 +16,11 @@ def decode(global_id: str, expected_type: str, *, field: str) -> str:
     if type_name != expected_type or not pk:
         raise CodError(CodErrorCode.INVALID, _("Not a valid %(type)s ID.") % {"type": expected_type}, field=field)
     return pk
+
+
+def decode_pk(global_id: str, expected_type: str, *, field: str) -> int:
+    """The integer primary key inside a global ID of ``expected_type``."""
+    pk = decode(global_id, expected_type, field=field)
+    if not pk.isdigit():
+        raise CodError(CodErrorCode.INVALID, _("Not a valid %(type)s ID.") % {"type": expected_type}, field=field)
+    return int(pk)

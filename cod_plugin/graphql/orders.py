@@ -4,15 +4,14 @@ import base64
 import binascii
 
 import strawberry
-from django.utils.translation import gettext as _
 from strawberry.types import Info
 
-from ..error_codes import CodError, CodErrorCode
+from ..error_codes import CodError
 from ..flows import orders
 from . import shapes, types
 from .enums import CodOrderStatus
 from .errors import top_level
-from .ids import decode
+from .ids import decode_pk
 from .permissions import MANAGE_ORDERS, can_see, courier_of, require_permission
 
 
@@ -44,10 +43,7 @@ class CodOrderConnection:
 
 
 def order_pk(order_id: str) -> int:
-    pk = decode(order_id, "CodOrder", field="orderId")
-    if not pk.isdigit():
-        raise CodError(CodErrorCode.INVALID, _("Not a valid %(type)s ID.") % {"type": "CodOrder"}, field="orderId")
-    return int(pk)
+    return decode_pk(order_id, "CodOrder", field="orderId")
 
 
 def _cursor(pk: int) -> str:

@@ -9,6 +9,7 @@ from ..host import get_adapter
 from ..models import CodOrder, Courier
 
 MANAGE_ORDERS = "cod_plugin.manage_cod_orders"
+HANDLE_REFUNDS = "cod_plugin.handle_cod_refunds"
 
 
 def user_of(info: Info):
@@ -32,9 +33,9 @@ def customer_key_of(info: Info) -> str | None:
 
 
 def can_see(info: Info, order: CodOrder) -> bool:
-    """The owner, staff with the COD order permission, and the order's courier see an order; nobody else."""
+    """The owner, staff who manage COD orders or handle refunds, and the order's courier see an order; nobody else."""
     user = user_of(info)
-    if user.is_authenticated and user.has_perm(MANAGE_ORDERS):
+    if user.is_authenticated and (user.has_perm(MANAGE_ORDERS) or user.has_perm(HANDLE_REFUNDS)):
         return True
     courier = courier_of(info)
     if courier is not None:

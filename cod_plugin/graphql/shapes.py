@@ -1,11 +1,17 @@
 """Shaping domain results into the GraphQL output types."""
 
+from decimal import Decimal
+
 from ..error_codes import CodError as DomainError
 from ..flows.eligibility import EligibilityResult
 from ..flows.orders import detail, max_reschedules
+from ..flows.refunds import account_last4
 from ..models import CodOrder as CodOrderModel
+from ..models import CodRefund as CodRefundModel
+from ..models import CodReturnRequest as CodReturnModel
 from ..rules import eligibility, fees
 from ..rules.policy import PolicySnapshot, TermsSnapshot
+from ..rules.refunds import remaining
 from ..rules.tiers import ProfileSnapshot, Tier
 from . import enums, types
 
@@ -72,8 +78,9 @@ def settings(policy: PolicySnapshot) -> types.CodSettings:
 
 
 def order(item: CodOrderModel, *, max_reschedules: int) -> types.CodOrder:
-    """``item`` comes with its events, claim and payment loaded (see flows.orders.with_details)."""
+    """``item`` comes with its events, claim, payment, returns and refunds loaded (see flows.orders.with_details)."""
     currency = str(item.amount_to_collect.currency)
+    made = list(item.refunds.all())
     return types.CodOrder(
         id=types.CodOrder.global_id(item.pk),
         order_id=item.order_ref,
@@ -99,7 +106,59 @@ def order(item: CodOrderModel, *, max_reschedules: int) -> types.CodOrder:
             confirmation_overdue=item.confirmation_overdue,
             claim_unverified=item.claim_unverified,
             amount_discrepancy=item.amount_discrepancy,
+            refund_overdue=item.refund_overdue,
         ),
+        returns=[return_request(r) for r in item.returns.all()],
+        refunds=[refund(r) for r in made],
+        refunded_amount=types.Money.of(_paid(made), currency),
+        refundable_amount=_refundable(getattr(item, "payment", None), made, currency),
+    )
+
+
+def _paid(made: list[CodRefundModel]) -> Decimal:
+    return sum((r.amount.amount for r in made if r.status == CodRefundModel.Status.PAID), Decimal(0))
+
+
+def _refundable(collected, made: list[CodRefundModel], currency: str) -> types.Money | None:
+    if collected is None:
+        return None
+    left = remaining(collected.amount.amount, [r.amount.amount for r in made], currency)
+    return types.Money.of(left, currency)
+
+
+def return_request(item: CodReturnModel) -> types.CodReturn:
+    """``item`` comes with its lines loaded."""
+    return types.CodReturn(
+        id=types.CodReturn.global_id(item.pk),
+        status=enums.CodReturnStatus(item.status),
+        reason=enums.CodReturnReason(item.reason),
+        description=item.description,
+        lines=[
+            types.CodReturnLine(
+                sku=line.sku, name=line.name, quantity=line.quantity, received_quantity=line.received_quantity
+            )
+            for line in item.lines.all()
+        ],
+        decision_note=item.decision_note,
+        received_at=item.received_at,
+        refund_due=item.refund_due,
+        refund_overdue=item.refund_overdue,
+        created_at=item.created_at,
+    )
+
+
+def refund(item: CodRefundModel) -> types.CodRefund:
+    return types.CodRefund(
+        id=types.CodRefund.global_id(item.pk),
+        amount=types.Money.of(item.amount.amount, str(item.amount.currency)),
+        method=enums.CodRefundMethod(item.method),
+        status=enums.CodRefundStatus(item.status),
+        reference=item.reference,
+        includes_fee=item.includes_fee,
+        account_last4=account_last4(item) or None,
+        return_id=item.return_request_id and types.CodReturn.global_id(item.return_request_id),
+        created_at=item.created_at,
+        paid_at=item.paid_at,
     )
 
 
@@ -157,3 +216,15 @@ def orders(items) -> list[types.CodOrder]:
 def order_detail(order_pk: int) -> types.CodOrder:
     """The order as its page shows it, read afresh (after a mutation changed it)."""
     return orders([detail(order_pk)])[0]
+
+
+def find_return(order_shape: types.CodOrder, return_pk: int) -> types.CodReturn:
+    """One return of an order shaped by ``order_detail``."""
+    wanted = types.CodReturn.global_id(return_pk)
+    return next(item for item in order_shape.returns if item.id == wanted)
+
+
+def find_refund(order_shape: types.CodOrder, refund_pk: int) -> types.CodRefund:
+    """One refund of an order shaped by ``order_detail``."""
+    wanted = types.CodRefund.global_id(refund_pk)
+    return next(item for item in order_shape.refunds if item.id == wanted)

@@ -1,6 +1,6 @@
 """Output types of the plugin's GraphQL API."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import strawberry
@@ -8,7 +8,17 @@ import strawberry.scalars
 from strawberry.relay import to_base64
 
 from ..money import round_money
-from .enums import CodCollectionMethod, CodErrorCode, CodOrderStatus, CodReasonCode, CodTier
+from .enums import (
+    CodCollectionMethod,
+    CodErrorCode,
+    CodOrderStatus,
+    CodReasonCode,
+    CodRefundMethod,
+    CodRefundStatus,
+    CodReturnReason,
+    CodReturnStatus,
+    CodTier,
+)
 
 
 @strawberry.type(description="An amount in a currency; the amount is a decimal string in the currency's minor units.")
@@ -124,6 +134,53 @@ class CodOrderFlags:
     confirmation_overdue: bool
     claim_unverified: bool
     amount_discrepancy: bool
+    refund_overdue: bool = strawberry.field(description="A return's refund is not paid by its due date.")
+
+
+@strawberry.type(description="One product of a return: what was asked back and what came back.")
+class CodReturnLine:
+    sku: str
+    name: str
+    quantity: int
+    received_quantity: int | None = strawberry.field(description="Null until the goods are received.")
+
+
+@strawberry.type(description="The customer's request to send goods back after paying, and where it is.")
+class CodReturn:
+    id: strawberry.ID
+    status: CodReturnStatus
+    reason: CodReturnReason
+    description: str
+    lines: list[CodReturnLine]
+    decision_note: str = strawberry.field(description="Support's note on approval, or the reason of a rejection.")
+    received_at: datetime | None
+    refund_due: date | None = strawberry.field(
+        description="The day the refund is due: the channel's business days after the goods came back."
+    )
+    refund_overdue: bool
+    created_at: datetime
+
+    @staticmethod
+    def global_id(pk: int) -> strawberry.ID:
+        return strawberry.ID(to_base64("CodReturn", pk))
+
+
+@strawberry.type(description="Money given back to the customer; the account is shown by its last 4 characters only.")
+class CodRefund:
+    id: strawberry.ID
+    amount: Money
+    method: CodRefundMethod
+    status: CodRefundStatus
+    reference: str = strawberry.field(description="The payment reference (a transfer number) once paid.")
+    includes_fee: bool = strawberry.field(description="Whether the COD fee is given back with it.")
+    account_last4: str | None = strawberry.field(description="The last 4 characters of the IBAN or wallet number.")
+    return_id: strawberry.ID | None
+    created_at: datetime
+    paid_at: datetime | None
+
+    @staticmethod
+    def global_id(pk: int) -> strawberry.ID:
+        return strawberry.ID(to_base64("CodRefund", pk))
 
 
 @strawberry.type
@@ -148,6 +205,12 @@ class CodOrder:
     payment: CodPaymentRecord | None
     refusal: CodRefusal | None
     flags: CodOrderFlags
+    returns: list[CodReturn]
+    refunds: list[CodRefund]
+    refunded_amount: Money = strawberry.field(description="What paid refunds gave back.")
+    refundable_amount: Money | None = strawberry.field(
+        description="What was collected less every refund made, pending or paid; null before anything is collected."
+    )
 
     @staticmethod
     def global_id(pk: int) -> strawberry.ID:

@@ -9,6 +9,12 @@ from .order_mark_paid import cod_order_mark_paid
 from .order_record_payment import cod_order_record_payment
 from .order_reschedule import cod_order_reschedule
 from .order_update_status import cod_order_update_status
+from .refund_create import cod_refund_create
+from .refund_mark_paid import cod_refund_mark_paid
+from .return_approve import cod_return_approve
+from .return_receive import cod_return_receive
+from .return_reject import cod_return_reject
+from .return_request_create import cod_return_request_create
 
 
 @strawberry.type
@@ -20,3 +26,9 @@ class Mutation:
     cod_order_record_payment = cod_order_record_payment
     cod_order_confirm = cod_order_confirm
     cod_order_confirm_by_link = cod_order_confirm_by_link
+    cod_return_request_create = cod_return_request_create
+    cod_return_approve = cod_return_approve
+    cod_return_reject = cod_return_reject
+    cod_return_receive = cod_return_receive
+    cod_refund_create = cod_refund_create
+    cod_refund_mark_paid = cod_refund_mark_paid

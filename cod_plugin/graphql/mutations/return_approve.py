@@ -1,0 +1,30 @@
+"""codReturnApprove: support accepts a return request; the customer may send the goods back."""
+
+import strawberry
+from strawberry.types import Info
+
+from ...error_codes import CodError
+from ...flows import returns
+from .. import shapes, types
+from ..ids import decode_pk
+from ..permissions import HANDLE_REFUNDS, require_permission, user_of
+
+
+@strawberry.type
+class CodReturnApprovePayload:
+    order: types.CodOrder | None
+    return_request: types.CodReturn | None
+    errors: list[types.CodError]
+
+
+@strawberry.mutation(description="Approve a requested return (support); approving twice changes nothing.")
+def cod_return_approve(info: Info, return_id: strawberry.ID, note: str = "") -> CodReturnApprovePayload:
+    require_permission(info, HANDLE_REFUNDS)
+    try:
+        approved = returns.approve(
+            decode_pk(return_id, "CodReturn", field="returnId"), actor=user_of(info).get_username(), note=note
+        )
+    except CodError as error:
+        return CodReturnApprovePayload(order=None, return_request=None, errors=[shapes.error(error)])
+    order = shapes.order_detail(approved.order_id)
+    return CodReturnApprovePayload(order=order, return_request=shapes.find_return(order, approved.pk), errors=[])

@@ -1,0 +1,30 @@
+"""codReturnReject: support refuses a return request, with the reason the customer reads."""
+
+import strawberry
+from strawberry.types import Info
+
+from ...error_codes import CodError
+from ...flows import returns
+from .. import shapes, types
+from ..ids import decode_pk
+from ..permissions import HANDLE_REFUNDS, require_permission, user_of
+
+
+@strawberry.type
+class CodReturnRejectPayload:
+    order: types.CodOrder | None
+    return_request: types.CodReturn | None
+    errors: list[types.CodError]
+
+
+@strawberry.mutation(description="Reject a requested return (support), with a reason; it can never be refunded.")
+def cod_return_reject(info: Info, return_id: strawberry.ID, reason: str) -> CodReturnRejectPayload:
+    require_permission(info, HANDLE_REFUNDS)
+    try:
+        rejected = returns.reject(
+            decode_pk(return_id, "CodReturn", field="returnId"), actor=user_of(info).get_username(), reason=reason
+        )
+    except CodError as error:
+        return CodReturnRejectPayload(order=None, return_request=None, errors=[shapes.error(error)])
+    order = shapes.order_detail(rejected.order_id)
+    return CodReturnRejectPayload(order=order, return_request=shapes.find_return(order, rejected.pk), errors=[])
