@@ -1,19 +1,311 @@
-"""Customers' COD profiles: standing, history and the audit of every change."""
+"""Customers' COD profiles for support: the list by standing, and the profile page with the customer's COD orders,
+strikes and penalties, the audit history, and the five actions that change the standing, each a flow with a
+reason. Nothing on a profile is edited directly."""
 
-from django.contrib import admin
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from djmoney.money import Money
 
 from cod_plugin import models
+from cod_plugin.error_codes import CodError
+from cod_plugin.flows import customers
+from cod_plugin.money import display
+from cod_plugin.rules.tiers import Tier
+
+HANDLE_REFUNDS = "cod_plugin.handle_cod_refunds"
+LATEST_ORDERS = 20
+LATEST_EVENTS = 100
+TIER_LABELS = {
+    Tier.NEW: _("New"),
+    Tier.TRUSTED: _("Trusted"),
+    Tier.B2B: _("B2B"),
+    Tier.SUSPENDED: _("Suspended"),
+    Tier.REVOKED: _("Revoked"),
+}
 
 
-class ProfileEventInline(admin.TabularInline):
-    model = models.CodProfileEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ("kind", "order", "actor", "reason", "data", "created_at")
+# ---- the five actions: a form each, and the flow it calls
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=customers.REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
+        help_text=_("Kept in the customer's history."),
+    )
+
+    def __init__(self, *args, profile: models.CodCustomerProfile, **kwargs):
+        self.profile = profile
+        super().__init__(*args, **kwargs)
+
+    def arguments(self) -> dict[str, Any]:
+        return {"reason": self.cleaned_data["reason"]}
+
+    def errors_text(self) -> str:
+        return " ".join(
+            f"{self.fields[name].label}: {' '.join(errors)}" if name in self.fields else " ".join(errors)
+            for name, errors in self.errors.items()
+        )
+
+
+class SuspendForm(ReasonForm):
+    days = forms.IntegerField(
+        label=_("For days"), min_value=1, max_value=customers.LONGEST_SUSPENSION_DAYS, required=False
+    )
+    until = forms.DateField(label=_("Or until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    field_order = ["days", "until", "reason"]
+
+    def clean(self):
+        data = super().clean()
+        if not self.has_error("days") and not self.has_error("until"):
+            if (data.get("days") is None) == (data.get("until") is None):
+                raise ValidationError(_("Give a number of days or an end date (one of them)."))
+        return data
+
+    def arguments(self) -> dict[str, Any]:
+        days, until = self.cleaned_data["days"], self.cleaned_data["until"]
+        end = days if days is not None else timezone.make_aware(datetime.combine(until, time.min))
+        return {**super().arguments(), "days_or_until": end}
+
+
+class VerifyB2BForm(ReasonForm):
+    limit = forms.DecimalField(label=_("Order limit"), max_digits=15, decimal_places=3)
+    currency = forms.ChoiceField(label=_("Currency"))
+    field_order = ["limit", "currency", "reason"]
+
+    def __init__(self, *args, profile: models.CodCustomerProfile, **kwargs):
+        super().__init__(*args, profile=profile, **kwargs)
+        currencies = customers.limit_currencies()
+        self.fields["currency"].choices = [(code, code) for code in currencies]
+        if profile.b2b_limit is not None:
+            self.initial.setdefault("limit", profile.b2b_limit.amount)
+            self.initial.setdefault("currency", str(profile.b2b_limit.currency))
+
+    def arguments(self) -> dict[str, Any]:
+        return {**super().arguments(), "limit": self.cleaned_data["limit"], "currency": self.cleaned_data["currency"]}
+
+
+@dataclass(frozen=True)
+class StandingAction:
+    name: str
+    label: Promise
+    done: Promise
+    form_class: type[ReasonForm]
+    flow: Callable[..., models.CodCustomerProfile]
+
+
+ACTIONS = {
+    action.name: action
+    for action in (
+        StandingAction(
+            "suspend", _("Suspend COD"), _("COD is suspended for %(customer)s."), SuspendForm, customers.suspend
+        ),
+        StandingAction(
+            "restore", _("Restore COD"), _("COD is restored for %(customer)s."), ReasonForm, customers.restore
+        ),
+        StandingAction("revoke", _("Revoke COD"), _("COD is revoked for %(customer)s."), ReasonForm, customers.revoke),
+        StandingAction(
+            "verify_b2b",
+            _("Verify B2B account"),
+            _("%(customer)s is a verified B2B account."),
+            VerifyB2BForm,
+            customers.verify_b2b,
+        ),
+        StandingAction(
+            "settle_penalty",
+            _("Record the penalty as paid"),
+            _("The penalty of %(customer)s is settled."),
+            ReasonForm,
+            customers.settle_penalty,
+        ),
+    )
+}
+
+
+# ---- the list
+
+
+class StandingFilter(admin.SimpleListFilter):
+    title = _("standing")
+    parameter_name = "standing"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("suspended", _("Suspended")),
+            ("revoked", _("Revoked")),
+            ("b2b", _("Verified B2B")),
+            ("penalty", _("Owes a penalty")),
+        ]
+
+    def queryset(self, request, queryset):
+        conditions = {
+            "suspended": Q(suspended_until__gt=timezone.now(), revoked=False),
+            "revoked": Q(revoked=True),
+            "b2b": Q(b2b_verified=True, b2b_limit__isnull=False),
+            "penalty": Q(outstanding_penalty__gt=0),
+        }
+        condition = conditions.get(self.value())
+        return queryset if condition is None else queryset.filter(condition)
+
+
+def _money(value: Money | None) -> str:
+    if value is None or not value.amount:
+        return "-"
+    return display(value.amount, str(value.currency))
+
+
+@dataclass(frozen=True)
+class EventRow:
+    event: models.CodProfileEvent
+    change: str
+
+
+def _event_row(event: models.CodProfileEvent) -> EventRow:
+    before, after = event.data.get("before"), event.data.get("after")
+    if before and after and before.get("tier") != after.get("tier"):
+        change = f"{TIER_LABELS[Tier(before['tier'])]} → {TIER_LABELS[Tier(after['tier'])]}"
+    else:
+        change = ", ".join(f"{key}: {value}" for key, value in event.data.items() if key not in ("before", "after"))
+    return EventRow(event, change)
 
 
 @admin.register(models.CodCustomerProfile)
 class CodCustomerProfileAdmin(admin.ModelAdmin):
-    inlines = [ProfileEventInline]
-    list_display = ("customer_key", "email", "completed_orders", "strikes", "suspended_until", "revoked")
-    search_fields = ("customer_key", "email", "phone")
+    change_form_template = "admin_ui/customers/change_form.html"
+    list_display = (
+        "customer_key",
+        "email",
+        "tier",
+        "limit",
+        "completed_orders",
+        "strikes",
+        "penalty",
+        "suspended_until",
+        "revoked",
+        "b2b_verified",
+    )
+    list_filter = (StandingFilter,)
+    search_fields = ("email", "phone", "customer_key")
+    ordering = ("-updated_at", "-pk")
+    readonly_fields = ("tier", "limit", "penalty", "b2b_limit_shown", "updated_at")
+    fieldsets = [
+        (None, {"fields": ("customer_key", "email", "phone")}),
+        (
+            _("Standing"),
+            {
+                "fields": (
+                    "tier",
+                    "limit",
+                    "completed_orders",
+                    ("strikes", "suspensions", "fake_orders"),
+                    "penalty",
+                    "suspended_until",
+                    "revoked",
+                    ("b2b_verified", "b2b_limit_shown"),
+                    "updated_at",
+                )
+            },
+        ),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("tier"))
+    def tier(self, profile):
+        return TIER_LABELS[customers.tier_of(profile)]
+
+    @admin.display(description=_("limit"))
+    def limit(self, profile):
+        return _money(customers.limit_of(profile))
+
+    @admin.display(description=_("outstanding penalty"), ordering="outstanding_penalty")
+    def penalty(self, profile):
+        return _money(profile.outstanding_penalty)
+
+    @admin.display(description=_("B2B limit"))
+    def b2b_limit_shown(self, profile):
+        return _money(profile.b2b_limit)
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_standing"
+        view = self.admin_site.admin_view(self.standing_view)
+        return [path("<path:object_id>/standing/<slug:action>/", view, name=name), *super().get_urls()]
+
+    # ---- the profile page
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        profile = self.get_object(request, unquote(object_id))
+        context = self._profile_context(request, profile) if profile is not None else {}
+        return super().change_view(request, object_id, form_url, {**context, **(extra_context or {})})
+
+    def _profile_context(self, request, profile) -> dict[str, Any]:
+        events = profile.events.select_related("order").order_by("-created_at", "-pk")
+        can_act = request.user.has_perm(HANDLE_REFUNDS)
+        return {
+            "cod_orders": self._orders(profile),
+            "strikes": events.filter(kind="strike"),
+            "events": [_event_row(event) for event in events[:LATEST_EVENTS]],
+            "latest_orders": LATEST_ORDERS,
+            "latest_events": LATEST_EVENTS,
+            "actions": [self._action(profile, action) for action in ACTIONS.values()] if can_act else [],
+        }
+
+    def _orders(self, profile) -> list[tuple[models.CodOrder, str]]:
+        orders = models.CodOrder.objects.filter(customer_key=profile.customer_key).order_by("-created_at", "-pk")
+        return [(order, self._url("cod_plugin_codorder_change", order.pk)) for order in orders[:LATEST_ORDERS]]
+
+    def _action(self, profile, action: StandingAction) -> dict[str, Any]:
+        form = action.form_class(profile=profile, auto_id=f"id_{action.name}_%s")
+        name = f"{self.opts.app_label}_{self.opts.model_name}_standing"
+        return {"action": action, "form": form, "url": self._url(name, profile.pk, action.name)}
+
+    def _url(self, name: str, *args) -> str:
+        return reverse(f"admin:{name}", args=args, current_app=self.admin_site.name)
+
+    # ---- an action
+
+    def standing_view(self, request, object_id, action):
+        """POST only: run one action's flow, say how it went, and go back to the profile."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        profile = self.get_object(request, unquote(object_id))
+        if not (self.has_view_permission(request, profile) and request.user.has_perm(HANDLE_REFUNDS)):
+            raise PermissionDenied
+        if profile is None or action not in ACTIONS:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        self._run(request, profile, ACTIONS[action])
+        return HttpResponseRedirect(self._url(f"{self.opts.app_label}_{self.opts.model_name}_change", profile.pk))
+
+    def _run(self, request, profile, action: StandingAction) -> None:
+        form = action.form_class(request.POST, profile=profile)
+        if not form.is_valid():
+            messages.error(request, form.errors_text())
+            return
+        try:
+            action.flow(profile.pk, actor=request.user.get_username(), **form.arguments())
+        except CodError as error:
+            messages.error(request, error.message)
+            return
+        self.log_change(request, profile, f"{action.label}: {form.cleaned_data['reason']}")
+        messages.success(request, action.done % {"customer": profile})

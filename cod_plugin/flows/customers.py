@@ -15,7 +15,8 @@ from ..conf import app_settings
 from ..error_codes import CodError, CodErrorCode
 from ..models import AMOUNT, CodCustomerProfile, CodPolicy, CodProfileEvent
 from ..money import fits, minor_units, round_money
-from ..rules.tiers import Tier, compute_tier
+from ..rules.tiers import Tier, compute_tier, tier_limit
+from . import policies
 from .profiles import to_snapshot
 
 REASON_LENGTH = CodProfileEvent._meta.get_field("reason").max_length
@@ -100,6 +101,16 @@ def tier_of(profile: CodCustomerProfile) -> Tier:
     return compute_tier(
         to_snapshot(profile), now=timezone.now(), trusted_after=app_settings.TRUSTED_AFTER_COMPLETED_ORDERS
     )
+
+
+def limit_of(profile: CodCustomerProfile) -> Money:
+    """The order limit under the store-wide tier limits (a channel's policy may state others): the B2B limit of a
+    verified account, nothing while suspended or revoked."""
+    tier = tier_of(profile)
+    if tier == Tier.B2B:
+        return profile.b2b_limit
+    defaults = policies.limits_for(None)
+    return Money(tier_limit(tier, to_snapshot(profile), defaults), defaults.limit_currency)
 
 
 def standing(profile: CodCustomerProfile) -> dict:
