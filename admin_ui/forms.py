@@ -2,13 +2,14 @@
 
 from collections.abc import Callable
 from functools import cache
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import holidays
 from babel.core import get_global
 from babel.numbers import get_territory_currencies
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 NOT_COUNTRIES = {"EU"}
@@ -35,7 +36,7 @@ def redacted_url(url: str) -> str:
         host = f"{host}:{parts.port}"
     if parts.username:
         host = f"{parts.username}:{ending(parts.password or '')}@{host}"
-    query = urlencode([(key, ending(value)) for key, value in parse_qsl(parts.query, keep_blank_values=True)])
+    query = "&".join(f"{key}={ending(value)}" for key, value in parse_qsl(parts.query, keep_blank_values=True))
     return urlunsplit((parts.scheme, host, parts.path, query, ""))
 
 
@@ -52,17 +53,20 @@ class MaskedSecretsMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, mask in self.secrets.items():
-            field = self.fields[name]
+            field = self.fields.get(name)
+            if field is None:  # a read-only page leaves the field out
+                continue
             field.required = False
             field.widget = forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"})
             stored = getattr(self.instance, name)
             if stored:
-                field.help_text = _("Set: %(masked)s. Leave empty to keep it.") % {"masked": mask(stored)}
+                # the admin shows help texts unescaped
+                field.help_text = _("Set: %(masked)s. Leave empty to keep it.") % {"masked": escape(mask(stored))}
 
     def clean(self):
         cleaned = super().clean()
         for name in self.secrets:
-            if name in self.errors:
+            if name not in self.fields or name in self.errors:
                 continue
             try:
                 cleaned[name] = self._secret_value(name, cleaned.get(name) or "")

@@ -4,9 +4,10 @@ import socket
 
 import pytest
 from django.test import override_settings
+from djmoney.money import Money
 
 from cod_plugin.flows import notifications
-from cod_plugin.models import Notification
+from cod_plugin.models import CodOrder, CodPolicy, Notification
 from cod_plugin.notifications import RetryableError
 from cod_plugin.tasks import send_notification
 
@@ -131,3 +132,82 @@ def test_a_real_worker_retries_the_outage_and_delivers_once(shared_database, red
     assert provider.keys == [str(message.key)] * 2
     message.refresh_from_db()
     assert (message.status, message.attempts, message.provider_id) == ("sent", 2, "msg-1")
+
+
+# --- a channel's own SMS provider (CodPolicy.sms_url, sms_token, sms_sender) ----------------------------------
+
+
+def order_in(channel: str, number: str, country: str) -> CodOrder:
+    currency = {"channel-ae": "AED"}.get(channel, "USD")
+    return CodOrder.objects.create(
+        order_ref=f"ref-{number}",
+        order_number=number,
+        checkout_ref=f"checkout-{number}",
+        channel=channel,
+        customer_key=f"{number}@example.com",
+        order_amount=Money(50, currency),
+        fee=Money(2, currency),
+        amount_to_collect=Money(52, currency),
+        tier="NEW",
+        terms_version=1,
+        terms_language="en",
+        country=country,
+        phone="+971501234567" if country == "AE" else "+12125550100",
+    )
+
+
+def channel_provider_policies(url: str) -> None:
+    CodPolicy.objects.create(
+        channel="channel-ae", currency="AED", sms_url=url, sms_token="ae-own-token-0001", sms_sender="SHOPAE"
+    )
+    CodPolicy.objects.create(channel="default-channel", currency="USD", sms_sender="IGNORED")
+
+
+@pytest.mark.django_db
+def test_a_channel_with_its_own_provider_sends_through_it_with_its_token_and_sender():
+    with (
+        SmsProvider() as own,
+        SmsProvider() as store_wide,
+        override_settings(**http_settings(store_wide.url), COD_SMS_SENDER_IDS={"default": "CODSHOP"}),
+    ):
+        # given channel-ae with its own provider, and default-channel on the store-wide one
+        channel_provider_policies(own.url)
+        ae = notifications.queue(order_in("channel-ae", "2001", "AE"), "confirmation_request", "Order 2001")
+        us = notifications.queue(order_in("default-channel", "2002", "US"), "confirmation_request", "Order 2002")
+        # when both messages are sent
+        assert (notifications.send(ae.pk), notifications.send(us.pk)) == ("sent", "sent")
+    # then each went to its own provider, with that provider's token and sender
+    assert [(m["body"], m["sender"]) for m in own.delivered] == [("Order 2001", "SHOPAE")]
+    assert own.requests[0]["headers"]["Authorization"] == "Bearer ae-own-token-0001"
+    assert [(m["body"], m["sender"]) for m in store_wide.delivered] == [("Order 2002", "CODSHOP")]
+    assert store_wide.requests[0]["headers"]["Authorization"] == f"Bearer {TOKEN}"
+
+
+@pytest.mark.django_db
+def test_a_channel_provider_is_used_even_when_the_store_logs_its_messages(caplog):
+    with SmsProvider() as own:
+        # given the store-wide console backend, and channel-ae with its own provider
+        channel_provider_policies(own.url)
+        ae = notifications.queue(order_in("channel-ae", "2003", "AE"), "confirmation_request", "Order 2003")
+        us = notifications.queue(order_in("default-channel", "2004", "US"), "confirmation_request", "Order 2004")
+        with caplog.at_level("INFO", logger="cod_plugin.notifications"):
+            assert (notifications.send(ae.pk), notifications.send(us.pk)) == ("sent", "sent")
+    # then channel-ae's message went over HTTP, and the other one to the log only
+    assert [m["body"] for m in own.delivered] == ["Order 2003"]
+    assert "Order 2004" in caplog.text and "Order 2003" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_new_credentials_apply_to_a_retry():
+    with SmsProvider(statuses=[503]) as old, SmsProvider() as new:
+        # given a message whose first attempt met an outage at the channel's provider
+        channel_provider_policies(old.url)
+        message = notifications.queue(order_in("channel-ae", "2005", "AE"), "confirmation_request", "Order 2005")
+        with pytest.raises(RetryableError):
+            notifications.send(message.pk)
+        # when the merchant moves the channel to another provider, and the message is retried
+        CodPolicy.objects.filter(channel="channel-ae").update(sms_url=new.url, sms_token="ae-new-token-0002")
+        assert notifications.send(message.pk) == "sent"
+    # then the retry went to the new provider with the new token, under the same idempotency key
+    assert old.delivered == [] and [m["key"] for m in new.delivered] == [str(message.key)]
+    assert new.requests[0]["headers"]["Authorization"] == "Bearer ae-new-token-0002"

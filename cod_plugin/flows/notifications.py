@@ -1,10 +1,11 @@
 """Messages to customers: queued with the change that causes them, sent once by a task, whatever its retries."""
 
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 
-from ..models import CodOrder, Notification
-from ..notifications import Message, PermanentError, RetryableError, get_backend, sender_for
+from ..models import CodOrder, CodPolicy, Notification
+from ..notifications import Message, PermanentError, RetryableError, backend_for, sender_for
 from . import lifecycle, standing
 
 SKIPPED = "skipped"
@@ -12,12 +13,13 @@ SKIPPED = "skipped"
 
 def queue(order: CodOrder, kind: str, body: str) -> Notification:
     """Store the message in the caller's transaction and send it once that commits: never lost, never early."""
+    policy = standing.policy_for(order)
     notification = Notification.objects.create(
         order=order,
         kind=kind,
-        channel=standing.policy_for(order).notification_channel,
+        channel=policy.notification_channel,
         to=order.phone,
-        sender=sender_for(order.country),
+        sender=(policy.sms_url and policy.sms_sender) or sender_for(order.country),
         body=body,
     )
     # tasks.py imports the flows it wraps, so the task is looked up when it is needed, not at import
@@ -47,7 +49,7 @@ def send(notification_pk: int) -> str:
 def _attempt(notification: Notification) -> RetryableError | None:
     notification.attempts += 1
     try:
-        notification.provider_id = get_backend().send(_message(notification))
+        notification.provider_id = backend_for(**_channel_provider(notification)).send(_message(notification))
     except PermanentError as error:
         notification.status, notification.error = Notification.Status.FAILED, str(error)[:255]
     except RetryableError as error:
@@ -56,6 +58,17 @@ def _attempt(notification: Notification) -> RetryableError | None:
     else:
         notification.status, notification.sent_at, notification.error = Notification.Status.SENT, timezone.now(), ""
     return None
+
+
+def _channel_provider(notification: Notification) -> dict[str, str]:
+    """The order's channel's own provider (its policy's SMS URL and token), read when sending, so that a
+    retry after the merchant changed the credentials uses the new ones; empty for the store-wide provider."""
+    if notification.order_id is None:
+        return {}
+    channel = CodOrder.objects.filter(pk=notification.order_id).values("channel")[:1]
+    found = CodPolicy.objects.filter(channel=Subquery(channel)).exclude(sms_url="").values("sms_url", "sms_token")
+    row = found.first()
+    return {"url": row["sms_url"], "token": row["sms_token"]} if row else {}
 
 
 def _message(notification: Notification) -> Message:

@@ -43,6 +43,15 @@ def get_backend() -> Backend:
     return import_string(BACKENDS.get(name, name))()
 
 
+def backend_for(*, url: str = "", token: str = "") -> Backend:
+    """A channel's own HTTP provider when it has a URL; the store-wide backend otherwise."""
+    if not url:
+        return get_backend()
+    from .http import HttpBackend  # the http module imports this one for Message and the errors
+
+    return HttpBackend(url=url, token=token)
+
+
 def sender_for(country: str) -> str:
     """The sender ID registered for the country (``COD_SMS_SENDER_IDS``), else its "default" entry."""
     sender_ids = app_settings.SMS_SENDER_IDS

@@ -11,11 +11,13 @@ RETRYABLE_STATUSES = {408, 425, 429}
 
 
 class HttpBackend:
-    def __init__(self):
-        self.url = app_settings.SMS_HTTP_URL
+    """The store-wide provider of ``COD_SMS_HTTP_URL``, or a channel's own when given its ``url`` and ``token``."""
+
+    def __init__(self, *, url: str = "", token: str = ""):
+        self.url = url or app_settings.SMS_HTTP_URL
         if not self.url:
             raise ImproperlyConfigured("COD_NOTIFICATION_BACKEND is http: set COD_SMS_HTTP_URL to the provider's URL.")
-        self.token = app_settings.SMS_HTTP_TOKEN
+        self.token = token if url else app_settings.SMS_HTTP_TOKEN
         self.timeout = app_settings.SMS_HTTP_TIMEOUT
 
     def send(self, message: Message) -> str:
