@@ -41,6 +41,7 @@ TIER_LABELS = {
 
 
 class ReasonForm(forms.Form):
+    required_css_class = "required"
     reason = forms.CharField(
         label=_("Reason"),
         max_length=customers.REASON_LENGTH,
@@ -271,9 +272,12 @@ class CodCustomerProfileAdmin(admin.ModelAdmin):
             "actions": [self._action(profile, action) for action in ACTIONS.values()] if can_act else [],
         }
 
-    def _orders(self, profile) -> list[tuple[models.CodOrder, str]]:
+    def _orders(self, profile) -> list[tuple[models.CodOrder, str, str]]:
         orders = models.CodOrder.objects.filter(customer_key=profile.customer_key).order_by("-created_at", "-pk")
-        return [(order, self._url("cod_plugin_codorder_change", order.pk)) for order in orders[:LATEST_ORDERS]]
+        return [
+            (order, self._url("cod_plugin_codorder_change", order.pk), _money(order.amount_to_collect))
+            for order in orders[:LATEST_ORDERS]
+        ]
 
     def _action(self, profile, action: StandingAction) -> dict[str, Any]:
         form = action.form_class(profile=profile, auto_id=f"id_{action.name}_%s")

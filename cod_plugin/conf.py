@@ -87,6 +87,11 @@ class AppSettings:
         return self._setting("SMS_SENDER_IDS", {})
 
     @property
+    def STORE_NAME(self) -> str:
+        """The store's name as confirmation agents say it on the phone ("this is Sami from ...")."""
+        return self._setting("STORE_NAME", "")
+
+    @property
     def WEBHOOK_TOLERANCE_SECONDS(self) -> int:
         """How old (or how far ahead) a courier webhook's timestamp may be."""
         return int(self._setting("WEBHOOK_TOLERANCE_SECONDS", 300))

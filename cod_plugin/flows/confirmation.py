@@ -115,14 +115,25 @@ def _invalid_link() -> CodError:
 
 
 def confirm_by_agent(
-    order_pk: int, outcome: ConfirmationOutcome, note: str = "", *, actor: str, changes: OrderChanges | None = None
+    order_pk: int,
+    outcome: ConfirmationOutcome,
+    note: str = "",
+    *,
+    actor: str,
+    changes: OrderChanges | None = None,
+    seen_attempts: int | None = None,
 ) -> CodOrder:
-    """Record the outcome of a confirmation call on a pending order."""
+    """Record the outcome of a confirmation call on a pending order. ``seen_attempts`` is the number of calls the
+    agent saw before calling: a NO_ANSWER is refused when another call was recorded since, so that two agents who
+    both called the same customer in vain count one attempt, not two."""
     if changes is not None and outcome != ConfirmationOutcome.MODIFIED:
         raise CodError(CodErrorCode.INVALID, _("Only a modified order takes changes."), field="modification")
     with transaction.atomic():
         order = lifecycle.lock(order_pk)
         _require_pending(order, Event.CANCEL if outcome == ConfirmationOutcome.CANCELLED else Event.CONFIRM)
+        if outcome == ConfirmationOutcome.NO_ANSWER and seen_attempts not in (None, order.confirmation_attempts):
+            message = _("Another call to this customer was recorded meanwhile.")
+            raise CodError(CodErrorCode.INVALID_TRANSITION, message, field="outcome", status=order.status)
         OUTCOMES[outcome](order, note=note, actor=actor, changes=changes)
     return order
 
