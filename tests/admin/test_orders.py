@@ -1,0 +1,113 @@
+"""The COD orders list: columns, each filter, the API's search, and who may see it."""
+
+import pytest
+
+from cod_plugin.models import CodOrder, CodRegion, Courier
+
+from .cod_orders import make_orders
+
+LIST = "/admin/cod_plugin/codorder/"
+VIEWER = ("cod_plugin.view_codorder",)
+
+
+@pytest.fixture
+def viewer(demo, staff_client):
+    return staff_client(*VIEWER)
+
+
+@pytest.fixture
+def courier(demo):
+    return Courier.objects.create(code="fastship", name="FastShip", webhook_secret="s" * 20)
+
+
+def listed(client, query: str = "") -> list[str]:
+    response = client.get(f"{LIST}?{query}")
+    assert response.status_code == 200
+    return sorted(order.order_number for order in response.context["cl"].result_list)
+
+
+def test_the_list_shows_each_column_with_flags_as_badges(viewer, courier):
+    make_orders(1, start=7001, courier=courier, claim_unverified=True, refund_overdue=True, status="delivered")
+    html = viewer.get(LIST).content.decode()
+    for header in ("Order number", "Channel", "Status", "Phone", "Region", "Courier", "Amount to collect", "Flags"):
+        assert f">{header}</a>" in html or f"<span>{header}</span>" in html, header
+    row = html[html.index(">7001<") :]
+    row = row[: row.index("</tr>")]
+    for cell in ("default-channel", "Delivered", "+12125557001", "US / NY", "FastShip", "$103.00"):
+        assert cell in row, cell
+    assert '<span class="cod-badge">Disputed claim</span> <span class="cod-badge">Refund overdue</span>' in row
+
+
+def test_the_list_has_no_add_delete_or_bulk_actions(viewer):
+    make_orders(2)
+    html = viewer.get(LIST).content.decode()
+    assert "addlink" not in html and 'name="action"' not in html and "action-checkbox" not in html
+    assert viewer.get(f"{LIST}add/").status_code == 403
+
+
+def test_filter_by_status(viewer):
+    make_orders(2, start=5001)
+    make_orders(1, start=5101, status="confirmed")
+    assert listed(viewer, "status__exact=confirmed") == ["5101"]
+    assert listed(viewer, "status__exact=pending_confirmation") == ["5001", "5002"]
+
+
+def test_filter_by_channel_lists_the_channels_with_a_policy(viewer):
+    make_orders(1, start=5001)
+    make_orders(1, start=5201, channel="channel-ae", country="AE", area="Dubai", currency="AED")
+    html = viewer.get(LIST).content.decode()
+    assert "?channel=channel-ae" in html and "?channel=channel-kw" in html
+    assert listed(viewer, "channel=channel-ae") == ["5201"]
+
+
+def test_filter_by_region_country_or_area(viewer):
+    make_orders(1, start=5001)
+    make_orders(1, start=5002, area="CA")
+    make_orders(1, start=5301, channel="channel-ae", country="AE", area="Dubai", currency="AED")
+    assert CodRegion.objects.filter(country="AE", area="Dubai").exists()
+    html = viewer.get(LIST).content.decode()
+    assert "?region=AE%2FDubai" in html and "?region=US" in html
+    assert listed(viewer, "region=AE%2FDubai") == ["5301"]
+    assert listed(viewer, "region=US") == ["5001", "5002"]
+    assert listed(viewer, "region=US%2FNY") == ["5001"]
+
+
+def test_filter_by_courier(viewer, courier):
+    make_orders(1, start=5001, courier=courier)
+    make_orders(1, start=5002)
+    assert listed(viewer, f"courier__id__exact={courier.pk}") == ["5001"]
+    assert listed(viewer, "courier__isnull=True") == ["5002"]
+
+
+@pytest.mark.parametrize("flag", ["confirmation_overdue", "claim_unverified", "amount_discrepancy", "refund_overdue"])
+def test_filter_by_each_flag(viewer, flag):
+    make_orders(2, start=5001)
+    make_orders(1, start=5401, **{flag: True})
+    assert listed(viewer, f"flag={flag}") == ["5401"]
+    assert len(listed(viewer)) == 3
+
+
+def test_search_by_exact_order_number_or_phone_ending(viewer):
+    # given orders 5001..5012; their phones end in their numbers
+    make_orders(12, start=5001)
+    # then a number finds that order only, not those it is a part of
+    assert listed(viewer, "q=5001") == ["5001"]
+    assert listed(viewer, "q=500") == []
+    # and the end of a phone number finds every order with that ending, with or without a plus
+    assert listed(viewer, "q=5555010") == ["5010"]
+    assert listed(viewer, "q=%2B12125555012") == ["5012"]
+    assert listed(viewer, "q=01") == ["5001"]
+
+
+def test_the_list_is_ordered_newest_first(viewer):
+    make_orders(3, start=5001)
+    response = viewer.get(LIST)
+    assert [o.order_number for o in response.context["cl"].result_list] == ["5003", "5002", "5001"]
+
+
+def test_staff_without_the_view_permission_get_403(demo, staff_client):
+    make_orders(1)
+    pk = CodOrder.objects.get().pk
+    for client in (staff_client(), staff_client("cod_plugin.manage_cod_orders")):
+        assert client.get(LIST).status_code == 403
+        assert client.get(f"{LIST}{pk}/change/").status_code == 403
