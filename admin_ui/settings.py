@@ -136,9 +136,9 @@ def _in_range(form, name: str, low, high, message) -> None:
 
 class PolicyForm(MaskedSecretsMixin, forms.ModelForm):
     secrets = {"sms_url": redacted_url, "sms_token": ending}
-    excluded_flags = ChoiceListField(PRODUCT_FLAGS, label=_("excluded product flags"))
+    excluded_flags = ChoiceListField(PRODUCT_FLAGS, label=_("Excluded product flags"))
     excluded_categories = WordListField(
-        label=_("excluded categories"), required=False, help_text=_("Category slugs, separated by commas.")
+        label=_("Excluded categories"), required=False, help_text=_("Category slugs, separated by commas.")
     )
     sms_url = forms.URLField(
         label=_("SMS provider URL"),
@@ -195,9 +195,9 @@ class PolicyForm(MaskedSecretsMixin, forms.ModelForm):
 
 class RegionForm(forms.ModelForm):
     postal_code_patterns = WordListField(
-        label=_("postal code patterns"), required=False, help_text=_("Separated by commas, e.g. 10*, 12345.")
+        label=_("Postal code patterns"), required=False, help_text=_("Separated by commas, e.g. 10*, 12345.")
     )
-    collection_methods = ChoiceListField(COLLECTION_METHODS, label=_("collection methods"))
+    collection_methods = ChoiceListField(COLLECTION_METHODS, label=_("Collection methods"))
 
     class Meta:
         model = models.CodRegion
@@ -258,7 +258,7 @@ LANGUAGES = sorted(global_settings.LANGUAGES, key=lambda item: item[0])
 
 
 class TermsForm(forms.ModelForm):
-    language = forms.ChoiceField(label=_("language"), choices=LANGUAGES)
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGES)
 
     class Meta:
         model = models.CodTerms

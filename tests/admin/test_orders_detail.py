@@ -64,7 +64,8 @@ def timeline(order) -> list[tuple[str, str, str, str]]:
 # --- what the page shows ---------------------------------------------------------------------------------------
 
 
-def test_the_page_shows_amounts_customer_delivery_claim_payment_and_timeline(staff, confirmed):
+def test_the_page_shows_amounts_customer_delivery_claim_payment_and_timeline(staff, confirmed, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     # given an order shipped by a courier, delivered for less than due, with the customer's claim and voucher
     courier = Courier.objects.create(code="fastship", name="FastShip", webhook_secret="s" * 20)
     CodOrder.objects.filter(pk=confirmed.pk).update(

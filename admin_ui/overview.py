@@ -1,0 +1,142 @@
+"""The COD overview: today's orders per status, and over the last 30 days the confirmation rate, the sign-off rate
+and the refusal reasons, as bar charts drawn on the server. Four queries whatever the number of orders."""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from cod_plugin.models import CodOrder, CodOrderEvent, CodPolicy
+from cod_plugin.rules.statuses import CodStatus
+
+from .models import CodOverview
+from .orders import REFUSAL_REASONS
+
+WINDOW_DAYS = 30
+SIGNED_OFF = (CodStatus.DELIVERED, CodStatus.COMPLETED)
+AT_THE_DOOR = (*SIGNED_OFF, CodStatus.REFUSED, CodStatus.RETURNED_TO_ORIGIN)
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a chart: ``width`` is its length in percent of the chart, as text (never localised)."""
+
+    label: str
+    value: int
+    width: str
+
+
+@dataclass(frozen=True)
+class Rate:
+    numerator: int
+    denominator: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        if not self.denominator:
+            return None
+        return (Decimal(100) * self.numerator / self.denominator).quantize(Decimal("0.1"))
+
+    @property
+    def width(self) -> str:
+        return f"{self.percent or 0:.1f}"
+
+
+def bars(counts: list[tuple[str, int]]) -> list[Bar]:
+    """Bars scaled to the largest value."""
+    largest = max((value for _label, value in counts), default=0)
+    return [Bar(label, value, f"{100 * value / largest if largest else 0:.1f}") for label, value in counts]
+
+
+def start_of_today() -> datetime:
+    return timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+
+
+def orders_today(channel: str | None) -> list[tuple[str, int]]:
+    """Orders placed since local midnight, per their status now: one query."""
+    orders = CodOrder.objects.filter(created_at__gte=start_of_today())
+    if channel:
+        orders = orders.filter(channel=channel)
+    counts = orders.aggregate(**{status.value: Count("pk", filter=Q(status=status)) for status in CodStatus})
+    return [(status.label, counts[status.value]) for status in CodStatus]
+
+
+def recent_moves(channel: str | None, *, now: datetime):
+    moves = CodOrderEvent.objects.filter(created_at__gte=now - timedelta(days=WINDOW_DAYS)).exclude(to_status="")
+    return moves.filter(order__channel=channel) if channel else moves
+
+
+def rates(channel: str | None, *, now: datetime) -> tuple[Rate, Rate]:
+    """Confirmation: orders that left "pending confirmation" by being confirmed, of those that left it. Sign-off:
+    orders delivered (or completed), of those that reached an outcome at the door. Counted over the orders whose
+    move happened in the window: one query."""
+    left_pending = Q(from_status=CodStatus.PENDING_CONFIRMATION)
+    counts = recent_moves(channel, now=now).aggregate(
+        confirmed=Count("order", distinct=True, filter=left_pending & Q(to_status=CodStatus.CONFIRMED)),
+        left_pending=Count("order", distinct=True, filter=left_pending),
+        signed_off=Count("order", distinct=True, filter=Q(to_status__in=SIGNED_OFF)),
+        at_the_door=Count("order", distinct=True, filter=Q(to_status__in=AT_THE_DOOR)),
+    )
+    return Rate(counts["confirmed"], counts["left_pending"]), Rate(counts["signed_off"], counts["at_the_door"])
+
+
+def refusal_reasons(channel: str | None, *, now: datetime) -> list[tuple[str, int]]:
+    """Orders refused in the window, per reason, most frequent first: one query."""
+    refused = recent_moves(channel, now=now).filter(to_status=CodStatus.REFUSED)
+    rows = refused.values_list("reason").annotate(n=Count("order", distinct=True)).order_by("-n", "reason")
+    labels = dict(REFUSAL_REASONS)
+    return [(str(labels.get(reason, reason or gettext("No reason given"))), n) for reason, n in rows]
+
+
+@admin.register(CodOverview)
+class CodOverviewAdmin(admin.ModelAdmin):
+    """The proxy's changelist is the overview page; the proxy has no other page."""
+
+    class Media:
+        css = {"all": ("admin_ui/cod.css",)}
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_changelist"
+        return [path("", self.admin_site.admin_view(self.changelist_view), name=name)]
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        channels = list(CodPolicy.objects.order_by("channel").values_list("channel", flat=True))
+        channel = request.GET.get("channel") if request.GET.get("channel") in channels else None
+        now = timezone.now()
+        confirmation, sign_off = rates(channel, now=now)
+        today = orders_today(channel)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("COD overview"),
+            "media": self.media,
+            "channels": channels,
+            "channel": channel,
+            "today": bars(today),
+            "today_total": sum(value for _label, value in today),
+            "today_date": timezone.localdate(),
+            "window_days": WINDOW_DAYS,
+            "rates": [(_("Confirmation rate"), confirmation), (_("Sign-off rate"), sign_off)],
+            "refusals": bars(refusal_reasons(channel, now=now)),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin_ui/overview/overview.html", context)
