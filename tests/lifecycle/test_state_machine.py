@@ -2,9 +2,10 @@
 
 A few COD orders are placed by real checkouts; then staff, couriers and customers act on them in any order: confirm,
 cancel, ship, set out with an appointment, fail, deliver (with the right amount, a wrong one or none), refuse (for
-any reason), return, click "Paid", move the appointment, and replay a delivery or a refusal. A flow may refuse a
-step (INVALID_TRANSITION, RESCHEDULE_LIMIT, INVALID), and then nothing may have changed; whatever it accepted must
-leave the orders, the timeline, the payments and the customers' standing consistent.
+any reason), return, click "Paid", move the appointment, replay a delivery or a refusal, and refund (all that is
+left or half of it, paid at once). A flow may refuse a step (INVALID_TRANSITION, RESCHEDULE_LIMIT, INVALID,
+REFUND_TOO_LARGE), and then nothing may have changed; whatever it accepted must leave the orders, the timeline, the
+payments, the refunds and the customers' standing consistent.
 
 Each example runs inside a savepoint of the test's transaction that teardown() rolls back, so the fixtures are
 loaded once per test and every example starts from them.
@@ -33,7 +34,7 @@ from hypothesis.stateful import (
 )
 
 from cod_plugin.error_codes import CodError, CodErrorCode
-from cod_plugin.flows import delivery, lifecycle, payment
+from cod_plugin.flows import delivery, lifecycle, payment, refunds
 from cod_plugin.flows.checkout import complete_checkout
 from cod_plugin.host import get_adapter
 from cod_plugin.models import (
@@ -43,6 +44,7 @@ from cod_plugin.models import (
     CodPaymentClaim,
     CodPaymentRecord,
     CodPolicy,
+    CodRefund,
 )
 from cod_plugin.money import round_money
 from cod_plugin.rules.lifecycle import TERMINAL, Event, RefusalReason, is_strike, target
@@ -50,7 +52,12 @@ from cod_plugin.rules.statuses import CodStatus
 from sandbox.store import services
 from sandbox.store.models import DeliveryMethod, Order, OrderLine, Stock
 
-REFUSALS = {CodErrorCode.INVALID_TRANSITION, CodErrorCode.RESCHEDULE_LIMIT, CodErrorCode.INVALID}
+REFUSALS = {
+    CodErrorCode.INVALID_TRANSITION,
+    CodErrorCode.RESCHEDULE_LIMIT,
+    CodErrorCode.INVALID,
+    CodErrorCode.REFUND_TOO_LARGE,
+}
 CUSTOMERS = ("new@example.com", "trusted@example.com")
 ADDRESS = {
     "first_name": "Ann",
@@ -157,6 +164,7 @@ class LifecycleMachine(RuleBasedStateMachine):
             CodOrderEvent.objects.filter(order_id=pk).count(),
             CodPaymentClaim.objects.filter(order_id=pk).count(),
             CodPaymentRecord.objects.filter(order_id=pk).count(),
+            list(CodRefund.objects.filter(order_id=pk).values_list("amount", "status")),
             order.reschedules,
             order.delivery_failures,
             order.appointment_start,
@@ -257,6 +265,42 @@ class LifecycleMachine(RuleBasedStateMachine):
         order = CodOrder.objects.get(pk=pk)
         self.attempt(pk, lambda: delivery.reschedule(pk, window, actor="customer", customer_key=order.customer_key))
 
+    def pay_back(self, pk: int, share: str) -> bool:
+        """Support refunds what is left, or half of it, as store credit, and pays it at once."""
+        order = CodOrder.objects.get(pk=pk)
+        currency = str(order.amount_to_collect.currency)
+
+        def refund():
+            left = refunds.left_to_refund(order)
+            amount = left if share == "all" else round_money(left / 2, currency)
+            key = f"{pk}-{CodRefund.objects.count()}"
+            made = refunds.create(
+                pk,
+                amount=amount,
+                currency=currency,
+                method="store_credit",
+                details={},
+                idempotency_key=key,
+                actor=STAFF,
+            )
+            refunds.mark_paid(made.pk, reference=f"SC-{key}", actor=STAFF)
+
+        # the first refund moves a completed order to REFUNDED; a later one is recorded without a move
+        return self.attempt(pk, refund, event=None if order.status == CodStatus.REFUNDED else Event.REFUND)
+
+    @rule(pk=orders, share=st.sampled_from(["all", "half"]))
+    def refund(self, pk, share):
+        self.pay_back(pk, share)
+
+    def paid_orders(self) -> list[int]:
+        paid = (CodStatus.COMPLETED, CodStatus.REFUNDED)
+        return sorted(self.placed().filter(status__in=paid).values_list("pk", flat=True))
+
+    @precondition(lambda self: self.paid_orders())
+    @rule(data=st.data(), share=st.sampled_from(["all", "half"]))
+    def refund_a_paid_order(self, data, share):
+        self.pay_back(data.draw(st.sampled_from(self.paid_orders()), label="refunded order"), share)
+
     @precondition(lambda self: self.replays)
     @rule(data=st.data())
     def replay_delivery_or_refusal(self, data):
@@ -300,7 +344,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert max(claims.values(), default=0) <= 1 and claims == claimed, (claims, claimed)
         paid = set(Order.objects.filter(status=Order.Status.PAID).values_list("pk", flat=True))
         for order in self.placed():
-            completed = order.status == CodStatus.COMPLETED
+            completed = order.status in (CodStatus.COMPLETED, CodStatus.REFUNDED)
             if completed:
                 record = records.get(order.pk)
                 assert record is not None and record.amount == order.amount_to_collect, (order.pk, record)
@@ -317,8 +361,20 @@ class LifecycleMachine(RuleBasedStateMachine):
             assert changes[-1][1] == order.status, (changes, order.status)
 
     @invariant()
+    def refunds_never_exceed_what_was_collected_and_a_paid_one_makes_the_order_refunded(self):
+        for order in self.placed():
+            made = list(CodRefund.objects.filter(order=order))
+            if not made:
+                assert order.status != CodStatus.REFUNDED, order.pk
+                continue
+            collected = CodPaymentRecord.objects.get(order=order).amount
+            assert sum(refund.amount.amount for refund in made) <= collected.amount, (order.pk, made)
+            assert order.status == CodStatus.REFUNDED and all(r.status == CodRefund.Status.PAID for r in made)
+
+    @invariant()
     def standing_follows_refusals_and_completions(self):
-        completed = Counter(self.placed().filter(status=CodStatus.COMPLETED).values_list("customer_key", flat=True))
+        done = (CodStatus.COMPLETED, CodStatus.REFUNDED)  # a refund does not undo a completion
+        completed = Counter(self.placed().filter(status__in=done).values_list("customer_key", flat=True))
         for key, (strikes, done, penalty) in self.baseline.items():
             profile = CodCustomerProfile.objects.get(customer_key=key)
             assert profile.strikes == strikes + self.strikes[key], (key, profile.strikes)
