@@ -398,11 +398,12 @@ def test_mark_paid_needs_a_reference_and_a_refund_of_this_order(api, token_for, 
 # ---- who may do what
 
 
-def test_an_agent_is_refused_the_queue_and_the_page(demo, requested):
-    agent = signed_in("agent@example.com")
-    assert agent.get(LIST).status_code == 403
-    assert agent.get(page(requested)).status_code == 403
-    assert agent.post(action_url(requested, "approve"), {"note": ""}).status_code == 403
+@pytest.mark.parametrize("email", ["agent@example.com", "manager@example.com"])
+def test_agents_and_managers_are_refused_the_queue_and_the_page(requested, email):
+    client = signed_in(email)
+    assert client.get(LIST).status_code == 403
+    assert client.get(page(requested)).status_code == 403
+    assert client.post(action_url(requested, "approve"), {"note": ""}).status_code == 403
     assert fresh(requested).status == "requested"
 
 
