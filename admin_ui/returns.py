@@ -489,9 +489,10 @@ class ReturnPage:
             "amount": _money(suggestion.amount, self.currency),
             "goods": _money(goods, self.currency),
             "fee": _money(self.order.fee.amount, self.currency),
+            "already": _money(suggestion.already, self.currency) if suggestion.already else None,
             "includes_fee": suggestion.includes_fee,
             "why": self._fee_why(suggestion.includes_fee),
-            "capped": suggestion.amount < goods + fee,
+            "capped": suggestion.amount < goods + fee - suggestion.already,
         }
 
     def _fee_why(self, includes_fee: bool) -> str:
@@ -504,7 +505,7 @@ class ReturnPage:
                 gettext("The channel refunds the COD fee for a product problem only; “%(reason)s” is not one.") % values
             )
         if not includes_fee:
-            return gettext("The COD fee was already refunded on this order; it goes back once at most.")
+            return gettext("The COD fee went back with another refund of this order; it goes back once at most.")
         if setting == refund_rules.FeeRefund.ALWAYS:
             return gettext("The channel refunds the COD fee whatever the reason.")
         return gettext("“%(reason)s” is a product problem: the channel refunds the COD fee.") % values
@@ -525,4 +526,6 @@ class ReturnPage:
         ]
 
     def _initial(self, action: ReturnAction) -> dict[str, Any]:
-        return {"amount": self.suggested.amount} if action.form_class is RefundForm else {}
+        if action.form_class is not RefundForm or not self.suggested.amount:
+            return {}
+        return {"amount": self.suggested.amount}

@@ -305,19 +305,25 @@ class Suggestion:
     amount: Decimal
     includes_fee: bool
     left: Decimal
+    already: Decimal = Decimal(0)
 
 
 def suggest(return_pk: int) -> Suggestion:
-    """The refund a received return calls for (goods back, plus the fee when it is refunded), capped at what is
-    left; for the screen that makes the refund. Reads only."""
+    """The refund a received return calls for (goods back, plus the fee when it is refunded), less the refunds
+    already made for it, capped at what is left; for the screen that makes the refund. Reads only.
+    ``includes_fee``: the fee is part of what the return calls for (it may be in one of its refunds already)."""
     return_request = CodReturnRequest.objects.select_related("order").get(pk=return_pk)
     order = return_request.order
     currency = str(order.amount_to_collect.currency)
-    with_fee = fee_is_refunded(order, standing.policy_for(order), return_request)
+    made = list(return_request.refunds.values_list("amount", "includes_fee"))
+    already = sum((amount for amount, _ in made), Decimal(0))
+    with_fee = any(fee for _, fee in made) or fee_is_refunded(order, standing.policy_for(order), return_request)
     left = left_to_refund(order)
     lines = [rules.ReceivedLine(line.unit_price, line.received_quantity or 0) for line in return_request.lines.all()]
-    amount = rules.suggested_refund(lines, fee=order.fee.amount, with_fee=with_fee, left=left, currency=currency)
-    return Suggestion(amount=amount, includes_fee=with_fee, left=left)
+    amount = rules.suggested_refund(
+        lines, fee=order.fee.amount, with_fee=with_fee, left=left, currency=currency, already=already
+    )
+    return Suggestion(amount=amount, includes_fee=with_fee, left=left, already=already)
 
 
 # ---- the overdue sweep

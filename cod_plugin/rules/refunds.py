@@ -54,8 +54,16 @@ def returned_value(lines: Iterable[ReceivedLine], currency: str) -> Decimal:
 
 
 def suggested_refund(
-    lines: Iterable[ReceivedLine], *, fee: Decimal, with_fee: bool, left: Decimal, currency: str
+    lines: Iterable[ReceivedLine],
+    *,
+    fee: Decimal,
+    with_fee: bool,
+    left: Decimal,
+    currency: str,
+    already: Decimal = Decimal(0),
 ) -> Decimal:
-    """The refund a received return calls for: the goods back, plus the fee when it is refunded, capped at ``left``."""
+    """The refund a received return calls for: the goods back, plus the fee when it is refunded, less what was
+    ``already`` refunded for the return, capped at ``left`` (never below zero)."""
     amount = returned_value(lines, currency) + (round_money(fee, currency) if with_fee else Decimal(0))
-    return min(amount, round_money(left, currency))
+    amount -= round_money(already, currency)
+    return max(min(amount, round_money(left, currency)), Decimal(0).quantize(quantum(currency)))

@@ -360,16 +360,29 @@ def test_a_refund_without_a_method_is_refused_by_the_form(support, received):
     assert not CodRefund.objects.exists()
 
 
-def test_a_partial_refund_leaves_the_rest_and_a_second_one_can_follow(support, received):
-    # when support refunds 10.00 as store credit, then 15.21 more
-    refund_form(support, received, amount="10.00", method="store_credit")
-    response = refund_form(support, received, amount="15.21", method="store_credit")
-    # then two pending refunds exist, the first with the fee, and 154.00 of 179.20 is left
-    assert [r.amount.amount for r in CodRefund.objects.order_by("pk")] == [Decimal("10.00"), Decimal("15.21")]
+def test_after_a_partial_refund_the_page_suggests_the_rest_of_the_return(support, received):
+    # when support refunds 10.00 of the 25.21 the return calls for, as store credit
+    response = refund_form(support, received, amount="10.00", method="store_credit")
+    # then the page suggests the remaining 15.21 (the fee went with the first refund) and prefills it
+    html = response.content.decode()
+    assert '<strong id="cod-suggested-amount">$15.21</strong>' in html
+    assert "Less $10.00 already refunded for this return." in html
+    assert "“Damaged” is a product problem: the channel refunds the COD fee." in html
+    assert form_data(html, "refund_form")["amount"] == ["15.21"]
+    # when support refunds that too
+    response = refund_form(support, received, method="store_credit")
+    # then two pending refunds make the 25.21, 153.99 is left, each refund can be marked paid
+    assert [(r.amount.amount, r.includes_fee) for r in CodRefund.objects.order_by("pk")] == [
+        (Decimal("10.00"), True),
+        (Decimal("15.21"), False),
+    ]
     html = response.content.decode()
     assert '<th scope="row">Refunds not yet paid</th><td class="cod-amount">$25.21</td>' in html
     assert '<th scope="row">Left to refund</th><td class="cod-amount">$153.99</td>' in html
     assert len(re.findall(r'id="mark_paid_\d+_form"', html)) == 2
+    # and nothing more is suggested, nor prefilled
+    assert '<strong id="cod-suggested-amount">$0.00</strong>' in html
+    assert form_data(html, "refund_form")["amount"] == [""]
 
 
 def test_mark_paid_needs_a_reference_and_a_refund_of_this_order(api, token_for, support, received):

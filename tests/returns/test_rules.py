@@ -63,6 +63,14 @@ def test_the_suggested_refund_is_the_goods_received_plus_the_fee_capped_at_what_
     assert suggested_refund(kwd, fee=D("0.3795"), with_fee=True, left=D("100"), currency="KWD") == D("12.680")
 
 
+def test_the_suggested_refund_leaves_out_what_was_already_refunded_for_the_return():
+    lines = [ReceivedLine(D("19.99"), 1)]
+    suggest = {"fee": D("5.22"), "with_fee": True, "left": D("169.20"), "currency": "USD"}
+    assert suggested_refund(lines, **suggest, already=D("10.00")) == D("15.21")
+    assert suggested_refund(lines, **suggest, already=D("25.21")) == D("0.00")
+    assert suggested_refund(lines, **suggest, already=D("30.00")) == D("0.00")
+
+
 @pytest.mark.parametrize(
     ("amount", "currency", "fits"),
     [
