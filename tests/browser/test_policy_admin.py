@@ -32,9 +32,9 @@ def test_a_merchant_raises_the_fee_and_the_storefront_charges_it(live_server, pa
     checkout = new_checkout(Api(), "default-channel", {"TSHIRT-001": 2, "HEADPHONES-001": 1})
     assert storefront_eligibility(live_server, checkout)["fee"] == {"amount": "5.22", "currency": "USD"}
 
-    # when the merchant logs into the admin
+    # when the COD manager logs into the admin
     page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", "admin@example.com")
+    page.fill("#id_username", "manager@example.com")
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.locator("#site-name")).to_be_visible()

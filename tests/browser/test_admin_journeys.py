@@ -1,0 +1,192 @@
+"""Staff at work in the store admin, in Chromium: an agent confirms from the queue, support takes a return to a paid
+refund, an agent is kept out of the refunds, and the Arabic admin reads right to left."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from cod_plugin.models import CodRefund, CodReturnRequest
+from cod_plugin.rules.statuses import CodStatus
+from sandbox.store.auth import create_token
+from tests.graphql.conftest import FIXTURES, PASSWORD, Api
+from tests.lifecycle.helpers import place
+from tests.returns.helpers import CUSTOMER, PNG_BASE64, REQUEST, completed_order
+
+from .conftest import screenshot_path
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Where an element's text starts and ends on the screen (its block box spans the page in either direction).
+TEXT_EDGES = """selector => {
+  const range = document.createRange();
+  range.selectNodeContents(document.querySelector(selector));
+  const box = range.getBoundingClientRect();
+  return [box.left, box.right];
+}"""
+
+
+@pytest.fixture
+def store(settings, tmp_path):
+    """The demo store, with uploaded photos kept out of the work tree; returns the API and the customer's token."""
+    settings.MEDIA_ROOT = tmp_path
+    call_command("loaddata", *FIXTURES, verbosity=0)
+    api = Api()
+    return api, create_token(get_user_model().objects.get(email=CUSTOMER))
+
+
+def sign_in(page, live_server, email: str, *, button: str = "Log in") -> None:
+    page.goto(f"{live_server.url}/admin/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name=button).click()
+    page.locator("#site-name").wait_for()
+
+
+def test_an_agent_confirms_the_next_order_from_the_queue(live_server, page, store):
+    from playwright.sync_api import expect
+
+    # given a new order waiting for its confirmation call
+    api, customer = store
+    _, order = place(api, customer)
+
+    # when the agent opens the confirmation queue
+    sign_in(page, live_server, "agent@example.com")
+    page.get_by_role("link", name="Confirmation queue").click()
+
+    # then the call script names the order, its products, the amount with the fee and a number to dial
+    expect(page.locator("#next-order h2")).to_contain_text(order.order_number)
+    script = page.locator("#call-script")
+    expect(script).to_contain_text("T-shirt")
+    expect(script).to_contain_text(f"${order.amount_to_collect.amount:,.2f}")
+    expect(script).to_contain_text(f"${order.fee.amount:,.2f}")
+    expect(page.locator("#next-order a[href^='tel:+']")).to_be_visible()
+    page.screenshot(path=screenshot_path("queue-next-call"), full_page=True)
+
+    # when the customer confirms on the phone and the agent records it
+    page.locator("#confirmed_form button").click()
+
+    # then the admin says so, the queue is empty and the order is confirmed with the agent on its timeline
+    expect(page.locator(".messagelist .success")).to_contain_text(order.order_number)
+    expect(page.locator("#queue-empty")).to_be_visible()
+    order.refresh_from_db()
+    assert order.status == CodStatus.CONFIRMED
+    assert order.events.filter(kind="confirm", actor="agent@example.com").exists()
+
+
+def test_support_takes_a_return_from_request_to_refund_paid(live_server, page, store):
+    from playwright.sync_api import expect
+
+    # given a completed order whose customer asks to return two damaged t-shirts, with a photo
+    api, customer = store
+    order_id, order = completed_order(api, customer)
+    asked = api(
+        REQUEST,
+        {
+            "id": order_id,
+            "lines": [{"sku": "TSHIRT-001", "quantity": 2}],
+            "reason": "DAMAGED",
+            "d": "Torn seams",
+            "photos": [PNG_BASE64],
+        },
+        token=customer,
+    )["codReturnRequestCreate"]
+    assert asked["errors"] == []
+    return_request = CodReturnRequest.objects.get(order=order)
+
+    # when support opens it from the returns queue and approves it
+    sign_in(page, live_server, "support@example.com")
+    page.get_by_role("link", name="COD returns").click()
+    page.locator("#result_list tr", has_text=order.order_number).locator("th a").click()
+    expect(page.locator("#cod-return-status-value")).to_have_text("Requested")
+    page.locator("#approve_form input[type=submit]").click()
+    expect(page.locator("#cod-return-status-value")).to_have_text("Approved")
+
+    # and marks both t-shirts received
+    page.locator("#receive_form input[type=submit]").click()
+    expect(page.locator("#cod-return-status-value")).to_have_text("Goods received")
+    expect(page.locator("#cod-return-refund-due")).not_to_have_text("-")
+
+    # and refunds the suggested amount (the t-shirts and, for a damaged product, the COD fee) by bank transfer
+    suggested = page.locator("#cod-suggested-amount").inner_text()
+    refund_form = page.locator("#refund_form")
+    refund_form.locator("select[name$=method]").select_option("bank_transfer")
+    refund_form.locator("input[name$=account_holder]").fill("Ann Lee")
+    refund_form.locator("input[name$=iban]").fill("DE89 3704 0044 0532 0130 00")
+    refund_form.locator("input[type=submit]").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    page.screenshot(path=screenshot_path("return-refund-created"), full_page=True)
+
+    # and marks it paid with the bank's transfer number
+    refund = CodRefund.objects.get(order=order)
+    paid_form = page.locator(f"#mark_paid_{refund.pk}_form")
+    paid_form.locator("input[name$=reference]").fill("TRF-20261130-001")
+    paid_form.locator("input[type=submit]").click()
+
+    # then the return and the order are refunded, once, for the suggested amount with the fee
+    expect(page.locator("#cod-return-status-value")).to_have_text("Refunded")
+    page.screenshot(path=screenshot_path("return-refunded"), full_page=True)
+    refund.refresh_from_db()
+    order.refresh_from_db()
+    assert CodRefund.objects.filter(order=order).count() == 1
+    assert refund.status == CodRefund.Status.PAID and refund.reference == "TRF-20261130-001"
+    assert refund.includes_fee and suggested.endswith(f"{refund.amount.amount:,.2f}")
+    assert order.status == CodStatus.REFUNDED
+    kinds = list(order.events.values_list("kind", flat=True))
+    for step in ("return_requested", "return_approved", "goods_received", "refund_created", "refund"):
+        assert step in kinds
+    assert return_request.pk == CodReturnRequest.objects.get(order=order, status="refunded").pk
+
+
+def test_an_agent_is_refused_the_refund_screens(live_server, page, store):
+    from playwright.sync_api import expect
+
+    # given a return waiting for support
+    api, customer = store
+    order_id, order = completed_order(api, customer)
+    asked = api(
+        REQUEST,
+        {"id": order_id, "lines": [{"sku": "TSHIRT-001", "quantity": 1}], "reason": "DEFECTIVE"},
+        token=customer,
+    )["codReturnRequestCreate"]
+    assert asked["errors"] == []
+    return_request = CodReturnRequest.objects.get(order=order)
+
+    # when an agent signs in
+    sign_in(page, live_server, "agent@example.com")
+
+    # then the admin offers no returns, and typing their addresses is forbidden
+    expect(page.get_by_role("link", name="COD returns")).to_have_count(0)
+    base = f"{live_server.url}/admin/cod_plugin/codreturnrequest/"
+    for url in (base, f"{base}{return_request.pk}/change/"):
+        response = page.goto(url)
+        assert response.status == 403, url
+    page.screenshot(path=screenshot_path("agent-refused-refunds"), full_page=True)
+
+
+def test_the_arabic_admin_reads_right_to_left(live_server, browser, store):
+    from playwright.sync_api import expect
+
+    # given a manager whose browser asks for Arabic
+    context = browser.new_context(locale="ar", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/admin/")
+        page.fill("#id_username", "manager@example.com")
+        page.fill("#id_password", PASSWORD)
+        page.locator("input[type=submit]").click()
+        page.locator("#site-name").wait_for()
+
+        # when the manager opens the COD overview
+        page.goto(f"{live_server.url}/admin/cod_admin_ui/codoverview/")
+
+        # then the page is Arabic and laid out right to left: the content starts at the right edge
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        expect(page.locator("html")).to_have_attribute("lang", "ar")
+        heading = page.locator("#content h1")
+        expect(heading).not_to_contain_text("overview")
+        left, right = page.evaluate(TEXT_EDGES, "#content h1")
+        width = page.viewport_size["width"]
+        assert right > 0.75 * width and left > 0.25 * width, (left, right)
+        assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+        page.screenshot(path=screenshot_path("admin-arabic-overview"), full_page=True)
+    finally:
+        context.close()
