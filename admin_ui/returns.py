@@ -294,8 +294,8 @@ class CodReturnRequestAdmin(admin.ModelAdmin):
         "customer",
         "reason",
         "status",
-        "created_at",
-        "refund_due",
+        "requested_at",
+        "refund_due_on",
         "overdue_badge",
         "refunded_so_far",
     )
@@ -328,7 +328,7 @@ class CodReturnRequestAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return queue(super().get_queryset(request), timezone.localdate())
 
-    @admin.display(description=_("return"), ordering="pk")
+    @admin.display(description=_("return"))
     def return_label(self, return_request):
         return gettext("Return %(number)s") % {"number": return_request.pk}
 
@@ -340,6 +340,14 @@ class CodReturnRequestAdmin(admin.ModelAdmin):
     @admin.display(description=_("customer"))
     def customer(self, return_request):
         return return_request.customer_email or return_request.order.customer_key
+
+    @admin.display(description=_("requested at"), ordering="created_at")
+    def requested_at(self, return_request):
+        return date_format(timezone.localtime(return_request.created_at), "SHORT_DATETIME_FORMAT")
+
+    @admin.display(description=_("refund due"), ordering="refund_due")
+    def refund_due_on(self, return_request):
+        return date_format(return_request.refund_due, "SHORT_DATE_FORMAT") if return_request.refund_due else "-"
 
     @admin.display(description=_("overdue"), ordering="is_overdue")
     def overdue_badge(self, return_request):
