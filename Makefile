@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 FIXTURES := fixtures/01_store.json fixtures/02_cod.json fixtures/03_rates.json
 
-.PHONY: install demo test lint schema messages bench-eligibility bench-webhooks clean
+.PHONY: install demo test lint schema messages bench-eligibility bench-webhooks bench-admin clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -46,6 +46,9 @@ bench-eligibility: install
 
 bench-webhooks: install
 	$(PY) bench/webhooks.py
+
+bench-admin: install
+	$(PY) bench/admin.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info sandbox/db.sqlite3

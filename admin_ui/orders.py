@@ -5,12 +5,16 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.templatetags.admin_list import ResultList, result_headers
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -119,6 +123,7 @@ class CodOrderAdmin(admin.ModelAdmin):
     show_full_result_count = False
     ordering = ("-pk",)
     actions = None
+    change_list_template = "admin_ui/orders/change_list.html"
 
     class Media:
         css = {"all": ("admin_ui/cod.css",)}
@@ -131,6 +136,11 @@ class CodOrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        OrderRows(changelist).attach()
+        return changelist
 
     def get_search_results(self, request, queryset, search_term):
         """The API's search (``flows.orders``): the exact order number, or the end of the phone number."""
@@ -199,6 +209,59 @@ class CodOrderAdmin(admin.ModelAdmin):
 
     def payment_view(self, request, pk):
         return _action(request, pk, PaymentForm)
+
+
+class OrderRows:
+    """The list's rows as HTML, one ``format_html`` per row, for Django's own results template.
+
+    The admin builds a list cell by cell through its generic display code (a field lookup, a display function,
+    a URL reversed and its filters preserved, per cell or row): two thirds of the page's time for 100 rows of
+    nine columns (bench/README.md). The cells here show what ``CodOrderAdmin.list_display`` names, which still
+    gives the headers and their sorting."""
+
+    ROW = (
+        '<th class="field-order_number"><a href="{}">{}</a></th><td class="field-channel">{}</td>'
+        '<td class="field-status">{}</td><td class="field-phone">{}</td><td class="field-region">{}</td>'
+        '<td class="field-courier">{}</td><td class="field-to_collect">{}</td><td class="field-flags">{}</td>'
+        '<td class="field-created_at nowrap">{}</td>'
+    )
+    PK = "__pk__"
+
+    def __init__(self, changelist):
+        self.changelist = changelist
+        self.model_admin = changelist.model_admin
+        self.statuses = dict(CodStatus.choices)
+        self.empty = changelist.model_admin.get_empty_value_display()
+
+    def attach(self) -> None:
+        """Give the changelist what the results template reads: headers, rows, how many columns are sorted."""
+        changelist = self.changelist
+        changelist.cod_headers = list(result_headers(changelist))
+        changelist.cod_sorted_fields = sum(1 for h in changelist.cod_headers if h["sortable"] and h["sorted"])
+        link = self.link()
+        changelist.cod_results = [ResultList(None, [self.row(order, link)]) for order in changelist.result_list]
+
+    def link(self) -> str:
+        """The order page's URL with the list's filters preserved, reversed once with a placeholder for the pk."""
+        url = reverse("admin:cod_plugin_codorder_change", args=[self.PK])
+        context = {"preserved_filters": self.changelist.preserved_filters, "opts": self.changelist.opts}
+        return add_preserved_filters(context, url)
+
+    def row(self, order, link: str):
+        admin_ = self.model_admin
+        return format_html(
+            self.ROW,
+            link.replace(self.PK, str(order.pk), 1),
+            order.order_number,
+            order.channel,
+            self.statuses.get(order.status, order.status),
+            order.phone or self.empty,
+            admin_.region(order),
+            order.courier.name if order.courier_id else self.empty,
+            admin_.to_collect(order),
+            admin_.flags(order),
+            date_format(timezone.localtime(order.created_at), "DATETIME_FORMAT"),
+        )
 
 
 @require_POST

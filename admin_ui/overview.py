@@ -79,7 +79,8 @@ def rates(channel: str | None, *, now: datetime) -> tuple[Rate, Rate]:
     orders delivered (or completed), of those that reached an outcome at the door. Counted over the orders whose
     move happened in the window: one query."""
     left_pending = Q(from_status=CodStatus.PENDING_CONFIRMATION)
-    counts = recent_moves(channel, now=now).aggregate(
+    counted = recent_moves(channel, now=now).filter(left_pending | Q(to_status__in=AT_THE_DOOR))
+    counts = counted.aggregate(
         confirmed=Count("order", distinct=True, filter=left_pending & Q(to_status=CodStatus.CONFIRMED)),
         left_pending=Count("order", distinct=True, filter=left_pending),
         signed_off=Count("order", distinct=True, filter=Q(to_status__in=SIGNED_OFF)),

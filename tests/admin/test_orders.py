@@ -111,3 +111,17 @@ def test_staff_without_the_view_permission_get_403(demo, staff_client):
     for client in (staff_client(), staff_client("cod_plugin.manage_cod_orders")):
         assert client.get(LIST).status_code == 403
         assert client.get(f"{LIST}{pk}/change/").status_code == 403
+
+
+def test_each_row_links_to_its_order_page_keeping_the_filters(viewer):
+    (order,) = make_orders(1, start=5001, status="confirmed")
+    html = viewer.get(f"{LIST}?status__exact=confirmed").content.decode()
+    link = f"/admin/cod_plugin/codorder/{order.pk}/change/?_changelist_filters=status__exact%3Dconfirmed"
+    assert f'<th class="field-order_number"><a href="{link}">5001</a></th>' in html
+
+
+def test_columns_sort(viewer):
+    make_orders(1, start=5001)
+    make_orders(1, start=5002, channel="channel-ae", country="AE", area="Dubai", currency="AED")
+    assert [o.order_number for o in viewer.get(f"{LIST}?o=1").context["cl"].result_list] == ["5002", "5001"]
+    assert [o.order_number for o in viewer.get(f"{LIST}?o=-1").context["cl"].result_list] == ["5001", "5002"]
