@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import (
     BooleanField,
     Case,
-    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -253,7 +252,7 @@ def queue(queryset, today):
     return queryset.select_related("order").annotate(
         customer_email=Subquery(profiles.values("email")[:1]),
         refunded=Subquery(paid),
-        is_overdue=ExpressionWrapper(overdue(today), output_field=BooleanField()),
+        is_overdue=Case(When(overdue(today), then=Value(True)), default=Value(False), output_field=BooleanField()),
     )
 
 
