@@ -2,9 +2,13 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from ..models import CodOrder, CodPolicy, CodRefund, CodReturnLine, CodReturnRequest, Courier
+from ..rules.statuses import CodStatus
+
+# Only a paid order can have returns and refunds (the flows see to it).
+AFTER_SALES = frozenset({CodStatus.COMPLETED, CodStatus.REFUNDED})
 
 
 @dataclass(frozen=True)
@@ -20,20 +24,32 @@ class OrderFilter:
 FLAGS = Q(confirmation_overdue=True) | Q(claim_unverified=True) | Q(amount_discrepancy=True) | Q(refund_overdue=True)
 
 
+def _with_timeline() -> QuerySet[CodOrder]:
+    return CodOrder.objects.select_related("claim", "payment").prefetch_related("events")
+
+
+def _after_sales(*, read: bool = True) -> tuple[Prefetch, Prefetch]:
+    """Returns (with their lines) and refunds; with ``read`` False, known to be none without asking."""
+    returns, refunds = CodReturnRequest.objects.order_by("pk"), CodRefund.objects.order_by("pk")
+    if not read:
+        returns, refunds = returns.none(), refunds.none()
+    lines = Prefetch("lines", queryset=CodReturnLine.objects.order_by("pk"))
+    return Prefetch("returns", queryset=returns.prefetch_related(lines)), Prefetch("refunds", queryset=refunds)
+
+
 def with_details() -> QuerySet[CodOrder]:
     """Orders with their claim, payment, timeline, returns (with their lines) and refunds: five queries for any
     number of orders."""
-    lines = Prefetch("lines", queryset=CodReturnLine.objects.order_by("pk"))
-    returns = CodReturnRequest.objects.order_by("pk").prefetch_related(lines)
-    return CodOrder.objects.select_related("claim", "payment").prefetch_related(
-        "events",
-        Prefetch("returns", queryset=returns),
-        Prefetch("refunds", queryset=CodRefund.objects.order_by("pk")),
-    )
+    return _with_timeline().prefetch_related(*_after_sales())
 
 
 def detail(order_pk: int) -> CodOrder | None:
-    return with_details().filter(pk=order_pk).first()
+    """One order as ``with_details`` reads it; an order not yet paid has no returns or refunds to read, which
+    spares placing and confirming an order two queries."""
+    order = _with_timeline().filter(pk=order_pk).first()
+    if order is not None:
+        prefetch_related_objects([order], *_after_sales(read=order.status in AFTER_SALES))
+    return order
 
 
 def filtered(spec: OrderFilter) -> QuerySet[CodOrder]:

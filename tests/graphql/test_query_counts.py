@@ -8,6 +8,7 @@ from djmoney.money import Money
 from strawberry.relay import to_base64
 
 from cod_plugin.models import CodOrder, CodRefund, CodReturnLine, CodReturnRequest
+from cod_plugin.rules.statuses import CodStatus
 from tests.lifecycle.helpers import place, staff_token
 
 from .factories import big_checkout
@@ -53,7 +54,9 @@ ORDER_LIST = f"query {{ codOrders(first: 100) {{ totalCount edges {{ node {{ {OR
 
 
 def with_returns_and_refunds(order, count: int) -> None:
-    """``count`` returns of two lines each, and a refund for each, written straight to the tables."""
+    """The order completed, with ``count`` returns of two lines each and a refund for each, written straight to
+    the tables."""
+    CodOrder.objects.filter(pk=order.pk).update(status=CodStatus.COMPLETED)
     for i in range(count):
         returned = CodReturnRequest.objects.create(order=order, reason="damaged")
         CodReturnLine.objects.bulk_create(
