@@ -25,7 +25,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import FileResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -357,9 +358,13 @@ class CodReturnRequestAdmin(admin.ModelAdmin):
         return _money(return_request.refunded, str(return_request.order.amount_to_collect.currency))
 
     def get_urls(self):
-        name = f"{self.opts.app_label}_{self.opts.model_name}_action"
-        view = self.admin_site.admin_view(self.action_view)
-        return [path("<path:object_id>/action/<slug:action>/", view, name=name), *super().get_urls()]
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/action/<slug:action>/", wrap(self.action_view), name=f"{prefix}_action"),
+            path("<path:object_id>/photos/<int:photo_pk>/", wrap(self.photo_view), name=f"{prefix}_photo"),
+            *super().get_urls(),
+        ]
 
     def _url(self, name: str, *args) -> str:
         return reverse(f"admin:{name}", args=args, current_app=self.admin_site.name)
@@ -387,6 +392,14 @@ class CodReturnRequestAdmin(admin.ModelAdmin):
             **(extra_context or {}),
         }
         return TemplateResponse(request, "admin_ui/returns/change_form.html", context)
+
+    def photo_view(self, request, object_id, photo_pk):
+        """The customer's photo, served to whoever may see the return (uploads are not public)."""
+        return_request = self.get_object(request, unquote(object_id))
+        if not self.has_view_permission(request, return_request):
+            raise PermissionDenied
+        photo = get_object_or_404(models.CodReturnPhoto, pk=photo_pk, return_request=return_request)
+        return FileResponse(photo.image.open("rb"), filename=photo.image.name.rsplit("/", 1)[-1])
 
     # ---- an action
 
@@ -451,7 +464,10 @@ class ReturnPage:
             "profile": profile,
             "profile_url": profile and self.url("cod_plugin_codcustomerprofile_change", profile.pk),
             "lines": list(return_request.lines.order_by("pk")),
-            "photos": list(return_request.photos.order_by("pk")),
+            "photos": [
+                self.url("cod_plugin_codreturnrequest_photo", return_request.pk, photo.pk)
+                for photo in return_request.photos.order_by("pk")
+            ],
             "is_overdue": return_request.is_overdue,
             "refunds": [self._refund_row(refund) for refund in made],
             "amounts": self._amounts(made),

@@ -118,8 +118,10 @@ def test_a_requested_return_shows_the_order_the_goods_the_photo_and_the_decision
     order = requested.order
     assert f'<a href="/admin/cod_plugin/codorder/{order.pk}/change/">{order.order_number}</a>' in html
     assert CUSTOMER in html and "Damaged" in html and "Torn seams" in html
-    photo = requested.photos.get()
-    assert f'<a href="{photo.image.url}"' in html
+    photo_url = f"{page(requested).removesuffix('change/')}photos/{requested.photos.get().pk}/"
+    assert f'<a href="{photo_url}"' in html
+    photo = support.get(photo_url)
+    assert photo.status_code == 200 and b"".join(photo.streaming_content).startswith(b"\x89PNG")
     lines = re.search(r'id="cod-return-lines">(.*?)</table>', html, re.S).group(1)
     assert re.search(r"<td>Cotton T-shirt</td>\s*<td>TSHIRT-001</td>.*?<td[^>]*>2</td>\s*<td[^>]*>-</td>", lines, re.S)
     # and the amounts: 179.20 collected, nothing refunded, all of it left
@@ -416,6 +418,8 @@ def test_agents_and_managers_are_refused_the_queue_and_the_page(requested, email
     client = signed_in(email)
     assert client.get(LIST).status_code == 403
     assert client.get(page(requested)).status_code == 403
+    photo_url = f"{LIST}{requested.pk}/photos/{requested.photos.get().pk}/"
+    assert client.get(photo_url).status_code == 403
     assert client.post(action_url(requested, "approve"), {"note": ""}).status_code == 403
     assert fresh(requested).status == "requested"
 
