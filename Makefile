@@ -36,10 +36,10 @@ schema: install
 
 # Extract the strings of both apps into their Arabic catalogues, then compile them (needs GNU gettext).
 messages: install
-	cd cod_plugin && ../$(PY) -m django makemessages -l ar --no-location -v 0
-	cd admin_ui && ../$(PY) -m django makemessages -l ar --no-location -v 0
-	cd cod_plugin && ../$(PY) -m django compilemessages -l ar -v 0
-	cd admin_ui && ../$(PY) -m django compilemessages -l ar -v 0
+	cd cod_plugin && ../$(PY) -P -m django makemessages -l ar --no-location -v 0
+	cd admin_ui && ../$(PY) -P -m django makemessages -l ar --no-location -v 0
+	cd cod_plugin && ../$(PY) -P -m django compilemessages -l ar -v 0
+	cd admin_ui && ../$(PY) -P -m django compilemessages -l ar -v 0
 
 bench-eligibility: install
 	$(PY) bench/eligibility.py
