@@ -379,6 +379,7 @@ class OrderPage:
         self.order = order
         self.may_act = may_act
         self.currency = str(order.amount_to_collect.currency)
+        self.methods = dict(COLLECTION_METHODS)
 
     def context(self) -> dict:
         order = self.order
@@ -396,7 +397,9 @@ class OrderPage:
             "refusal_reason": dict(REFUSAL_REASONS).get(order.refusal_reason, order.refusal_reason),
             "returns": list(order.returns.all()),
             "refunds": list(order.refunds.all()),
-            "events": list(order.events.all()),
+            "events": self.timeline(),
+            "claim_method": self.methods.get(getattr(getattr(order, "claim", None), "method", ""), ""),
+            "payment_method": self.methods.get(getattr(getattr(order, "payment", None), "method", ""), ""),
             "may_act": self.may_act,
             "status_actions": self.status_actions() if self.may_act else [],
             "can_reschedule": self.may_act and order.status in delivery.APPOINTABLE,
@@ -423,6 +426,14 @@ class OrderPage:
     def items(self, store_order) -> list[tuple[str, str, int, str]]:
         lines = store_order.lines if store_order else ()
         return [(line.sku, line.name, line.quantity, self.money(line.unit_price)) for line in lines]
+
+    def timeline(self) -> list[tuple]:
+        """Each event with its statuses' names: (when, what, from, to, who, why)."""
+        statuses = dict(CodStatus.choices)
+        return [
+            (e.created_at, e.kind, statuses.get(e.from_status, ""), statuses.get(e.to_status, ""), e.actor, e.reason)
+            for e in self.order.events.all()
+        ]
 
     def reschedules_left(self) -> int:
         allowed = orders.max_reschedules({self.order.channel})[self.order.channel]

@@ -111,6 +111,7 @@ def test_staff_without_the_view_permission_get_403(demo, staff_client):
     for client in (staff_client(), staff_client("cod_plugin.manage_cod_orders")):
         assert client.get(LIST).status_code == 403
         assert client.get(f"{LIST}{pk}/change/").status_code == 403
+        assert client.get(f"{LIST}{pk}/voucher/").status_code == 403
 
 
 def test_each_row_links_to_its_order_page_keeping_the_filters(viewer):

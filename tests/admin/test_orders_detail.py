@@ -94,7 +94,10 @@ def test_the_page_shows_amounts_customer_delivery_claim_payment_and_timeline(sta
     assert '<span class="cod-badge">Amount discrepancy</span>' in html
     assert response.context["reschedules_left"] == 2
     # and the timeline, and a link to the voucher image that only staff can open
-    assert [event.kind for event in response.context["events"]] == ["placed", "confirm"]
+    assert [event[1:4] for event in response.context["events"]] == [
+        ("placed", "", "Pending confirmation"),
+        ("confirm", "Pending confirmation", "Confirmed"),
+    ]
     voucher = ACTION.format(confirmed.pk, "voucher")
     assert f'href="{voucher}"' in html
     assert b"".join(staff.get(voucher).streaming_content) == b"\x89PNG voucher"

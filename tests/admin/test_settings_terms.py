@@ -2,7 +2,7 @@
 
 import pytest
 
-from cod_plugin.models import CodTerms
+from cod_plugin.models import CodPolicy, CodTerms
 
 from ..graphql.test_settings_and_profile import SETTINGS
 from .html_forms import form_data
@@ -120,3 +120,19 @@ def test_published_versions_stay_visible_read_only(editor):
     assert history == []
     assert int(data["terms-2-TOTAL_FORMS"][0]) == 4
     assert "Cash on Delivery (COD) terms, version 1" in html
+
+
+def test_a_new_policy_publishes_its_first_version(api, demo, staff_client):
+    # given a COD manager who may add policies, on the add page of a new channel's policy
+    client = staff_client("cod_plugin.add_codpolicy", "cod_plugin.change_codpolicy", *EDITOR)
+    CodPolicy.objects.filter(channel="channel-eg").delete()
+    add = "/admin/cod_plugin/codpolicy/add/"
+    data = form_data(client.get(add).content.decode(), "codpolicy_form")
+    data.update({"channel": ["channel-eg"], "currency": ["EGP"], "enabled": ["on"]})
+    data.update({"terms-TOTAL_FORMS": ["1"], "terms-0-language": ["en"], "terms-0-text": ["Terms for Egypt."]})
+    # when it is saved with its terms in English
+    response = client.post(add, data)
+    # then the policy is there with version 1 of its terms
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert published("channel-eg") == [(1, "en", "Terms for Egypt.")]
+    assert storefront_terms(api, "en", "channel-eg")["version"] == 1
