@@ -149,6 +149,7 @@ class CodRegion(models.Model):
 
     class Meta:
         verbose_name = _("COD region")
+        verbose_name_plural = _("COD regions")
 
     def __str__(self):
         return " / ".join(p for p in (self.country, self.area, ",".join(self.postal_code_patterns)) if p)
@@ -197,6 +198,7 @@ class CodCustomerProfile(models.Model):
 
     class Meta:
         verbose_name = _("COD customer profile")
+        verbose_name_plural = _("COD customer profiles")
 
     def __str__(self):
         return self.customer_key
@@ -243,6 +245,7 @@ class CodOrder(models.Model):
 
     class Meta:
         verbose_name = _("COD order")
+        verbose_name_plural = _("COD orders")
         indexes = [models.Index(fields=["channel", "status", "created_at"])]
         permissions = [
             ("manage_cod_orders", _("Can manage COD orders")),
@@ -268,6 +271,15 @@ class CodOrderEvent(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("COD order event")
+        verbose_name_plural = _("COD order events")
+        # The overview counts the status moves of the last 30 days: this index holds all it reads of them.
+        indexes = [
+            models.Index(
+                fields=["created_at", "to_status", "order"],
+                condition=~models.Q(to_status=""),
+                name="cod_order_event_moves",
+            )
+        ]
 
     def __str__(self):
         return f"{self.order} {self.kind}"
@@ -285,6 +297,8 @@ class CodProfileEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("COD profile event")
+        verbose_name_plural = _("COD profile events")
         ordering = ["created_at", "pk"]
 
     def __str__(self):
@@ -300,6 +314,10 @@ class CodPaymentClaim(models.Model):
     image = models.FileField(_("voucher image"), upload_to="cod/vouchers/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        verbose_name = _("Paid claim")
+        verbose_name_plural = _("Paid claims")
+
     def __str__(self):
         return f"{self.order} claim {self.reference}"
 
@@ -313,6 +331,10 @@ class CodPaymentRecord(models.Model):
     receipt = models.CharField(_("courier receipt"), max_length=100, blank=True)
     source = models.CharField(_("source"), max_length=20)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("courier payment record")
+        verbose_name_plural = _("courier payment records")
 
     def __str__(self):
         return f"{self.order} {self.amount}"
@@ -336,6 +358,10 @@ class Courier(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
 
+    class Meta:
+        verbose_name = _("courier")
+        verbose_name_plural = _("couriers")
+
     def __str__(self):
         return self.name
 
@@ -353,6 +379,8 @@ class CourierEvent(models.Model):
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("courier event")
+        verbose_name_plural = _("courier events")
         constraints = [models.UniqueConstraint(fields=["courier", "event_id"], name="cod_courier_event_once")]
         # Whether an order has deferred events is asked on every event; almost none have: a tiny partial index.
         indexes = [
@@ -388,6 +416,10 @@ class Notification(models.Model):
     error = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("customer message")
+        verbose_name_plural = _("customer messages")
 
     def __str__(self):
         return f"{self.kind} to {self.to}"
@@ -447,6 +479,7 @@ class CodReturnLine(models.Model):
 
     class Meta:
         verbose_name = _("returned line")
+        verbose_name_plural = _("returned lines")
         constraints = [models.UniqueConstraint(fields=["return_request", "sku"], name="cod_return_line_once")]
 
     def __str__(self):
@@ -457,6 +490,10 @@ class CodReturnPhoto(models.Model):
     return_request = models.ForeignKey(CodReturnRequest, on_delete=models.CASCADE, related_name="photos")
     image = models.FileField(_("photo"), upload_to="cod/returns/")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("return photo")
+        verbose_name_plural = _("return photos")
 
     def __str__(self):
         return self.image.name
