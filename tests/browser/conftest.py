@@ -53,7 +53,10 @@ def browser(chromium_path):
 
 @pytest.fixture
 def page(request, browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    """A page in a new browser context; ``@pytest.mark.browser_locale("ar")`` makes the browser ask for Arabic."""
+    marker = request.node.get_closest_marker("browser_locale")
+    locale = marker.args[0] if marker else "en-US"
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
     page = context.new_page()
     page.set_default_timeout(15_000)
     try:
