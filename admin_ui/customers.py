@@ -8,24 +8,22 @@ from datetime import datetime, time
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
-from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
 
 from cod_plugin import models
-from cod_plugin.error_codes import CodError
 from cod_plugin.flows import customers
 from cod_plugin.money import display
 from cod_plugin.rules.tiers import Tier
 
-HANDLE_REFUNDS = "cod_plugin.handle_cod_refunds"
+from .base import HANDLE_REFUNDS, ActionAdmin
+
 LATEST_ORDERS = 20
 LATEST_EVENTS = 100
 TIER_LABELS = {
@@ -185,7 +183,10 @@ def _event_row(event: models.CodProfileEvent) -> EventRow:
 
 
 @admin.register(models.CodCustomerProfile)
-class CodCustomerProfileAdmin(admin.ModelAdmin):
+class CodCustomerProfileAdmin(ActionAdmin):
+    action_permission = HANDLE_REFUNDS
+    action_route = "standing"
+    actions_by_name = ACTIONS
     change_form_template = "admin_ui/customers/change_form.html"
     list_display = (
         "customer_key",
@@ -223,15 +224,6 @@ class CodCustomerProfileAdmin(admin.ModelAdmin):
         ),
     ]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.display(description=_("tier"))
     def tier(self, profile):
         return TIER_LABELS[customers.tier_of(profile)]
@@ -247,11 +239,6 @@ class CodCustomerProfileAdmin(admin.ModelAdmin):
     @admin.display(description=_("B2B limit"))
     def b2b_limit_shown(self, profile):
         return _money(profile.b2b_limit)
-
-    def get_urls(self):
-        name = f"{self.opts.app_label}_{self.opts.model_name}_standing"
-        view = self.admin_site.admin_view(self.standing_view)
-        return [path("<path:object_id>/standing/<slug:action>/", view, name=name), *super().get_urls()]
 
     # ---- the profile page
 
@@ -275,41 +262,20 @@ class CodCustomerProfileAdmin(admin.ModelAdmin):
     def _orders(self, profile) -> list[tuple[models.CodOrder, str, str]]:
         orders = models.CodOrder.objects.filter(customer_key=profile.customer_key).order_by("-created_at", "-pk")
         return [
-            (order, self._url("cod_plugin_codorder_change", order.pk), _money(order.amount_to_collect))
+            (order, self.admin_url("cod_plugin_codorder_change", order.pk), _money(order.amount_to_collect))
             for order in orders[:LATEST_ORDERS]
         ]
 
     def _action(self, profile, action: StandingAction) -> dict[str, Any]:
-        form = action.form_class(profile=profile, auto_id=f"id_{action.name}_%s")
-        name = f"{self.opts.app_label}_{self.opts.model_name}_standing"
-        return {"action": action, "form": form, "url": self._url(name, profile.pk, action.name)}
-
-    def _url(self, name: str, *args) -> str:
-        return reverse(f"admin:{name}", args=args, current_app=self.admin_site.name)
+        form = self.action_form(profile, action, auto_id=f"id_{action.name}_%s")
+        return {"action": action, "form": form, "url": self.action_url(profile.pk, action.name)}
 
     # ---- an action
 
-    def standing_view(self, request, object_id, action):
-        """POST only: run one action's flow, say how it went, and go back to the profile."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        profile = self.get_object(request, unquote(object_id))
-        if not (self.has_view_permission(request, profile) and request.user.has_perm(HANDLE_REFUNDS)):
-            raise PermissionDenied
-        if profile is None or action not in ACTIONS:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        self._run(request, profile, ACTIONS[action])
-        return HttpResponseRedirect(self._url(f"{self.opts.app_label}_{self.opts.model_name}_change", profile.pk))
+    def action_form(self, profile, action: StandingAction, data=None, **kwargs):
+        return action.form_class(data, profile=profile, **kwargs)
 
-    def _run(self, request, profile, action: StandingAction) -> None:
-        form = action.form_class(request.POST, profile=profile)
-        if not form.is_valid():
-            messages.error(request, form.errors_text())
-            return
-        try:
-            action.flow(profile.pk, actor=request.user.get_username(), **form.arguments())
-        except CodError as error:
-            messages.error(request, error.message)
-            return
+    def run_action(self, request, profile, action: StandingAction, form) -> str:
+        action.flow(profile.pk, actor=request.user.get_username(), **form.arguments())
         self.log_change(request, profile, f"{action.label}: {form.cleaned_data['reason']}")
-        messages.success(request, action.done % {"customer": profile})
+        return action.done % {"customer": profile}

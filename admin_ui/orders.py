@@ -29,6 +29,7 @@ from cod_plugin.rules import lifecycle
 from cod_plugin.rules.lifecycle import RefusalReason
 from cod_plugin.rules.statuses import CodStatus
 
+from .base import ReadOnlyAdmin
 from .settings import COLLECTION_METHODS
 
 MANAGE_ORDERS = "cod_plugin.manage_cod_orders"
@@ -104,7 +105,7 @@ class RegionFilter(admin.SimpleListFilter):
 
 
 @admin.register(models.CodOrder)
-class CodOrderAdmin(admin.ModelAdmin):
+class CodOrderAdmin(ReadOnlyAdmin):
     list_display = (
         "order_number",
         "channel",
@@ -127,15 +128,6 @@ class CodOrderAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ("admin_ui/cod.css",)}
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)

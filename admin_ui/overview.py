@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from cod_plugin.models import CodOrder, CodOrderEvent, CodPolicy
 from cod_plugin.rules.statuses import CodStatus
 
+from .base import ReadOnlyAdmin
 from .models import CodOverview
 from .orders import REFUSAL_REASONS
 
@@ -98,20 +99,11 @@ def refusal_reasons(channel: str | None, *, now: datetime) -> list[tuple[str, in
 
 
 @admin.register(CodOverview)
-class CodOverviewAdmin(admin.ModelAdmin):
+class CodOverviewAdmin(ReadOnlyAdmin):
     """The proxy's changelist is the overview page; the proxy has no other page."""
 
     class Media:
         css = {"all": ("admin_ui/cod.css",)}
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_changelist"

@@ -28,6 +28,7 @@ from cod_plugin.money import display
 from cod_plugin.rules.lifecycle import ConfirmationOutcome
 from cod_plugin.rules.statuses import CodStatus
 
+from .base import ReadOnlyAdmin
 from .models import ConfirmationQueue
 
 MANAGE_ORDERS = "cod_plugin.manage_cod_orders"
@@ -217,16 +218,7 @@ def _done(order: CodOrder, outcome: ConfirmationOutcome) -> str:
 
 
 @admin.register(ConfirmationQueue)
-class ConfirmationQueueAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
+class ConfirmationQueueAdmin(ReadOnlyAdmin):
     def get_urls(self):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         wrap = self.admin_site.admin_view

@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
@@ -25,10 +25,10 @@ from django.db.models import (
     Value,
     When,
 )
-from django.http import FileResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import FileResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -38,12 +38,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cod_plugin import models
-from cod_plugin.error_codes import CodError
 from cod_plugin.flows import refunds, returns, standing
 from cod_plugin.money import display
 from cod_plugin.rules import refunds as refund_rules
 
-HANDLE_REFUNDS = "cod_plugin.handle_cod_refunds"
+from .base import HANDLE_REFUNDS, ActionAdmin
+
 Status = models.CodReturnRequest.Status
 RefundStatus = models.CodRefund.Status
 CLOSED = (Status.REJECTED, Status.REFUNDED)
@@ -287,7 +287,9 @@ class ChannelFilter(admin.SimpleListFilter):
 
 
 @admin.register(models.CodReturnRequest)
-class CodReturnRequestAdmin(admin.ModelAdmin):
+class CodReturnRequestAdmin(ActionAdmin):
+    action_permission = HANDLE_REFUNDS
+    actions_by_name = ACTIONS
     list_display = (
         "return_label",
         "order_number",
@@ -316,15 +318,6 @@ class CodReturnRequestAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ("admin_ui/cod.css",)}
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def get_queryset(self, request):
         return queue(super().get_queryset(request), timezone.localdate())
 
@@ -334,7 +327,7 @@ class CodReturnRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("order number"), ordering="order__order_number")
     def order_number(self, return_request):
-        url = self._url("cod_plugin_codorder_change", return_request.order_id)
+        url = self.admin_url("cod_plugin_codorder_change", return_request.order_id)
         return format_html('<a href="{}">{}</a>', url, return_request.order.order_number)
 
     @admin.display(description=_("customer"))
@@ -358,16 +351,9 @@ class CodReturnRequestAdmin(admin.ModelAdmin):
         return _money(return_request.refunded, str(return_request.order.amount_to_collect.currency))
 
     def get_urls(self):
-        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
-        wrap = self.admin_site.admin_view
-        return [
-            path("<path:object_id>/action/<slug:action>/", wrap(self.action_view), name=f"{prefix}_action"),
-            path("<path:object_id>/photos/<int:photo_pk>/", wrap(self.photo_view), name=f"{prefix}_photo"),
-            *super().get_urls(),
-        ]
-
-    def _url(self, name: str, *args) -> str:
-        return reverse(f"admin:{name}", args=args, current_app=self.admin_site.name)
+        name = f"{self.opts.app_label}_{self.opts.model_name}_photo"
+        view = self.admin_site.admin_view(self.photo_view)
+        return [path("<path:object_id>/photos/<int:photo_pk>/", view, name=name), *super().get_urls()]
 
     # ---- the return page
 
@@ -382,7 +368,7 @@ class CodReturnRequestAdmin(admin.ModelAdmin):
         request.current_app = self.admin_site.name
         context = {
             **self.admin_site.each_context(request),
-            **ReturnPage(return_request, may_act=request.user.has_perm(HANDLE_REFUNDS), url=self._url).context(),
+            **ReturnPage(return_request, may_act=request.user.has_perm(HANDLE_REFUNDS), url=self.admin_url).context(),
             "opts": self.opts,
             "title": gettext("Return %(number)s of order %(order)s")
             % {"number": return_request.pk, "order": return_request.order.order_number},
@@ -403,32 +389,15 @@ class CodReturnRequestAdmin(admin.ModelAdmin):
 
     # ---- an action
 
-    def action_view(self, request, object_id, action):
-        """POST only: run one step's flow, say how it went, and go back to the return page."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        return_request = self.get_object(request, unquote(object_id))
-        if not (self.has_view_permission(request, return_request) and request.user.has_perm(HANDLE_REFUNDS)):
-            raise PermissionDenied
-        if return_request is None or action not in ACTIONS:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        self._run(request, return_request, ACTIONS[action])
-        return HttpResponseRedirect(self._url(f"{self.opts.app_label}_{self.opts.model_name}_change", object_id))
+    def action_form(self, return_request, action: ReturnAction, data=None, **kwargs):
+        return action.form_class(data, return_request=return_request, **kwargs)
 
-    def _run(self, request, return_request, action: ReturnAction) -> None:
-        form = action.form_class(request.POST, return_request=return_request)
-        if not form.is_valid():
-            messages.error(request, form.errors_text())
-            return
-        try:
-            done = form.submit(actor=request.user.get_username())
-        except CodError as error:
-            messages.error(request, error.message)
-            return
+    def run_action(self, request, return_request, action: ReturnAction, form) -> str:
+        done = form.submit(actor=request.user.get_username())
         logged = form.logged()
         if logged is not None:
             self.log_change(request, return_request, f"{action.label}: {logged}" if logged else str(action.label))
-        messages.success(request, done)
+        return done
 
 
 # ---- what the return page shows

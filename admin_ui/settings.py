@@ -14,6 +14,7 @@ from cod_plugin.flows import terms
 from cod_plugin.host import ProductFlag
 from cod_plugin.rules.policy import CollectionMethod
 
+from .base import ReadOnlyAdmin
 from .forms import (
     ChoiceListField,
     MaskedSecretsMixin,
@@ -396,7 +397,7 @@ class CourierAdmin(ManagedSettingsAdmin):
 
 
 @admin.register(models.CourierEvent)
-class CourierEventAdmin(admin.ModelAdmin):
+class CourierEventAdmin(ReadOnlyAdmin):
     """Webhook events as received: a record to read, never to edit."""
 
     list_display = ("event_id", "courier", "kind", "order", "outcome", "occurred_at", "received_at")
@@ -404,12 +405,3 @@ class CourierEventAdmin(admin.ModelAdmin):
     list_select_related = ("courier", "order")
     search_fields = ("event_id", "order__order_number")
     readonly_fields = [field.name for field in models.CourierEvent._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
