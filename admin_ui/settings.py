@@ -359,7 +359,9 @@ class CodPolicyAdmin(ManagedSettingsAdmin):
 
 
 @admin.register(models.Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
+    """Messages as the plugin queued and sent them: a record to read; only the notification flow writes them."""
+
     list_display = ("kind", "channel", "to", "status", "attempts", "created_at", "sent_at")
     list_filter = ("status", "channel", "kind")
     search_fields = ("to",)
