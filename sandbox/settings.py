@@ -92,6 +92,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 
+# A return request may carry 5 photos of 2 MB, base64 in the GraphQL body (4/3 larger): Django's 2.5 MB default
+# would refuse it before the plugin could say which photo is too large.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 15 * 1024 * 1024
+
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 if not CELERY_BROKER_URL:
     # No broker configured: run tasks in-process so the sandbox needs nothing but Python.
