@@ -17,6 +17,7 @@ install: $(VENV)/.installed
 demo: install
 	$(PY) sandbox/manage.py migrate --noinput
 	$(PY) sandbox/manage.py loaddata $(FIXTURES)
+	$(PY) sandbox/manage.py cod_demo_orders
 	@echo
 	@echo "  GraphQL:  http://127.0.0.1:$(PORT)/graphql/"
 	@echo "  Admin:    http://127.0.0.1:$(PORT)/admin/   (admin@example.com / codDemo123!)"

@@ -91,6 +91,8 @@ TIME_ZONE = "UTC"
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Customers' uploads (payment vouchers, photos of returns); staff reach them only through the admin's own views.
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "sandbox" / "media"))
 
 # A return request may carry 5 photos of 2 MB, base64 in the GraphQL body (4/3 larger): Django's 2.5 MB default
 # would refuse it before the plugin could say which photo is too large.

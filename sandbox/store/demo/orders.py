@@ -1,0 +1,44 @@
+"""Playing the story: each order placed, then its steps, oldest order first (so numbers follow dates), then
+dated (``clock``); finally the periodic sweep that flags orders nobody reviewed in time, as beat would run it.
+
+All in one transaction: a story that cannot be played (fixtures changed since) leaves no half of it behind. The
+customers' messages go out when it commits (console backend, eager Celery), and are then dated with their order.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from cod_plugin.flows import confirmation
+from cod_plugin.models import CodOrder
+
+from .clock import Clock, backdate, sent_when_queued
+from .shoppers import place
+from .steps import Scene
+from .story import STORY, DemoOrder
+
+
+def make_demo_orders() -> list[CodOrder]:
+    now = timezone.now()
+    with transaction.atomic():
+        made = [play(demo, now=now).pk for demo in sorted(STORY, key=lambda demo: demo.placed, reverse=True)]
+        confirmation.flag_overdue()
+        # Registered after every message's task, so it runs after they are sent.
+        transaction.on_commit(lambda: sent_when_queued(made))
+    return list(CodOrder.objects.filter(pk__in=made).order_by("pk"))
+
+
+def play(demo: DemoOrder, *, now: datetime) -> CodOrder:
+    placed_at = now - demo.placed
+    clock = Clock()
+    clock.step(placed_at)
+    order = place(demo.shopper, demo.lines)
+    for after, step in demo.steps:
+        at = placed_at + after
+        if at >= now:
+            raise ValueError(f"A step of {demo} is in the future.")
+        clock.step(at)
+        step(Scene(order.pk, demo.shopper, at))
+    backdate(order, clock)
+    return order
