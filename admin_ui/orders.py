@@ -29,7 +29,7 @@ from cod_plugin.rules import lifecycle
 from cod_plugin.rules.lifecycle import RefusalReason
 from cod_plugin.rules.statuses import CodStatus
 
-from .base import ReadOnlyAdmin
+from .base import ChannelFilter, ReadOnlyAdmin
 from .settings import COLLECTION_METHODS
 
 MANAGE_ORDERS = "cod_plugin.manage_cod_orders"
@@ -65,20 +65,6 @@ class FlaggedFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(**{self.value(): True}) if self.value() in FLAGS else queryset
-
-
-class ChannelFilter(admin.SimpleListFilter):
-    """The channels that have a COD policy: a small table, not a DISTINCT over every order."""
-
-    title = _("channel")
-    parameter_name = "channel"
-
-    def lookups(self, request, model_admin):
-        channels = models.CodPolicy.objects.order_by("channel").values_list("channel", flat=True)
-        return [(channel, channel) for channel in channels]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(channel=self.value()) if self.value() else queryset
 
 
 class RegionFilter(admin.SimpleListFilter):

@@ -42,7 +42,7 @@ from cod_plugin.flows import refunds, returns, standing
 from cod_plugin.money import display
 from cod_plugin.rules import refunds as refund_rules
 
-from .base import HANDLE_REFUNDS, ActionAdmin
+from .base import HANDLE_REFUNDS, ActionAdmin, ChannelFilter
 
 Status = models.CodReturnRequest.Status
 RefundStatus = models.CodRefund.Status
@@ -272,18 +272,8 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ChannelFilter(admin.SimpleListFilter):
-    """The channels that have a COD policy: a small table, not a DISTINCT over every order."""
-
-    title = _("channel")
-    parameter_name = "channel"
-
-    def lookups(self, request, model_admin):
-        channels = models.CodPolicy.objects.order_by("channel").values_list("channel", flat=True)
-        return [(channel, channel) for channel in channels]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(order__channel=self.value()) if self.value() else queryset
+class OrderChannelFilter(ChannelFilter):
+    field = "order__channel"
 
 
 @admin.register(models.CodReturnRequest)
@@ -302,7 +292,7 @@ class CodReturnRequestAdmin(ActionAdmin):
         "refunded_so_far",
     )
     list_display_links = ("return_label",)
-    list_filter = ("status", "reason", OverdueFilter, ChannelFilter)
+    list_filter = ("status", "reason", OverdueFilter, OrderChannelFilter)
     search_fields = ("=order__order_number", "order__phone")
     search_help_text = _("An order number, or a phone number or part of it.")
     show_full_result_count = False
