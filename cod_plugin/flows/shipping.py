@@ -6,16 +6,17 @@ from django.utils.translation import gettext as _
 from ..couriers.client import Booking, Recipient, Shipment, client_for
 from ..error_codes import CodError, CodErrorCode
 from ..host import get_adapter
-from ..models import CodOrder, Courier
+from ..models import CodOrder, CodPolicy, Courier
 from ..rules.lifecycle import Event
 from ..rules.statuses import CodStatus
 from . import lifecycle
 
 
 def book_shipment(order_pk: int) -> CodOrder:
-    """Book the confirmed order with its courier (else the first active courier with an API) and keep the
-    tracking number. An order that has one is left alone; the courier's API is called outside any transaction,
-    and two bookings racing past the check still make one shipment: the order number is the idempotency key."""
+    """Book the confirmed order with its courier (else its channel's default courier, else the first active
+    courier with an API) and keep the tracking number. An order that has one is left alone; the courier's API is
+    called outside any transaction, and two bookings racing past the check still make one shipment: the order
+    number is the idempotency key."""
     order = CodOrder.objects.select_related("courier").filter(pk=order_pk).first()
     if order is None:
         raise CodError(CodErrorCode.NOT_FOUND, _("Order not found."), field="orderId")
@@ -23,13 +24,15 @@ def book_shipment(order_pk: int) -> CodOrder:
         return order
     if order.status != CodStatus.CONFIRMED:
         raise lifecycle.invalid(order, Event.SHIP)
-    courier = order.courier or _default_courier()
+    courier = order.courier or _default_courier(order.channel)
     booking = client_for(courier).book_shipment(_shipment(order))
     return _keep(order_pk, courier, booking)
 
 
-def _default_courier() -> Courier:
-    courier = Courier.objects.filter(active=True).exclude(api_url="").order_by("pk").first()
+def _default_courier(channel: str) -> Courier:
+    usable = Courier.objects.filter(active=True).exclude(api_url="")
+    chosen = usable.filter(pk__in=CodPolicy.objects.filter(channel=channel).values("default_courier")).first()
+    courier = chosen or usable.order_by("pk").first()
     if courier is None:
         raise CodError(CodErrorCode.NOT_FOUND, _("No courier to book the shipment with."), field="courier")
     return courier

@@ -110,3 +110,19 @@ def test_the_task_retries_an_outage(order, courier):
     assert len(courier_api.requests) == 2 and result.get() == "FS00000001"
     order.refresh_from_db()
     assert order.tracking_number == "FS00000001"
+
+
+def test_an_order_without_a_courier_is_booked_with_its_channels_default_courier(order, courier):
+    from cod_plugin.models import CodPolicy
+
+    # given two couriers with an API, and the order's channel naming the second as its default
+    with CourierApi() as first_api, CourierApi() as second_api:
+        serve(courier, first_api)
+        second = Courier.objects.create(code="quickbox", name="QuickBox", webhook_secret="q" * 20)
+        serve(second, second_api)
+        CodPolicy.objects.filter(channel=order.channel).update(default_courier=second)
+        # when the confirmed order is booked
+        booked = shipping.book_shipment(order.pk)
+    # then the channel's courier got it, not the first one
+    assert (len(first_api.requests), len(second_api.requests)) == (0, 1)
+    assert booked.courier == second and booked.tracking_number == "FS00000001"
