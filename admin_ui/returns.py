@@ -422,7 +422,7 @@ class ReturnPage:
             "order_url": self.url("cod_plugin_codorder_change", order.pk),
             "profile": profile,
             "profile_url": profile and self.url("cod_plugin_codcustomerprofile_change", profile.pk),
-            "lines": list(return_request.lines.order_by("pk")),
+            "lines": [(line, _money(line.unit_price, self.currency)) for line in return_request.lines.order_by("pk")],
             "photos": [
                 self.url("cod_plugin_codreturnrequest_photo", return_request.pk, photo.pk)
                 for photo in return_request.photos.order_by("pk")
