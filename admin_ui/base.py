@@ -10,8 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from cod_plugin.error_codes import CodError
 from cod_plugin.models import CodPolicy
 
-HANDLE_REFUNDS = "cod_plugin.handle_cod_refunds"
-
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Rows that only flows write: the admin reads them, and nothing is added, edited or deleted in place."""

@@ -20,9 +20,10 @@ from djmoney.money import Money
 from cod_plugin import models
 from cod_plugin.flows import customers
 from cod_plugin.money import display
+from cod_plugin.permissions import HANDLE_REFUNDS
 from cod_plugin.rules.tiers import Tier
 
-from .base import HANDLE_REFUNDS, ActionAdmin
+from .base import ActionAdmin
 
 LATEST_ORDERS = 20
 LATEST_EVENTS = 100

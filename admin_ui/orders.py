@@ -25,6 +25,7 @@ from cod_plugin.error_codes import CodError
 from cod_plugin.flows import delivery, orders, payment
 from cod_plugin.host import get_adapter
 from cod_plugin.money import display
+from cod_plugin.permissions import MANAGE_ORDERS
 from cod_plugin.rules import lifecycle
 from cod_plugin.rules.lifecycle import RefusalReason
 from cod_plugin.rules.statuses import CodStatus
@@ -32,7 +33,6 @@ from cod_plugin.rules.statuses import CodStatus
 from .base import ChannelFilter, ReadOnlyAdmin
 from .settings import COLLECTION_METHODS
 
-MANAGE_ORDERS = "cod_plugin.manage_cod_orders"
 FLAGS = {
     "confirmation_overdue": _("Confirmation overdue"),
     "claim_unverified": _("Disputed claim"),

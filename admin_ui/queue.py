@@ -25,13 +25,13 @@ from cod_plugin.flows import confirmation, standing
 from cod_plugin.host import AddressSnapshot, LineSnapshot, OrderChanges, OrderSnapshot, get_adapter
 from cod_plugin.models import CodOrder
 from cod_plugin.money import display
+from cod_plugin.permissions import MANAGE_ORDERS
 from cod_plugin.rules.lifecycle import ConfirmationOutcome
 from cod_plugin.rules.statuses import CodStatus
 
 from .base import ReadOnlyAdmin
 from .models import ConfirmationQueue
 
-MANAGE_ORDERS = "cod_plugin.manage_cod_orders"
 VIEW_ORDERS = "cod_plugin.view_codorder"
 UPCOMING = 10
 NOTE_LENGTH = 255

@@ -40,9 +40,10 @@ from django.utils.translation import gettext_lazy as _
 from cod_plugin import models
 from cod_plugin.flows import refunds, returns, standing
 from cod_plugin.money import display
+from cod_plugin.permissions import HANDLE_REFUNDS
 from cod_plugin.rules import refunds as refund_rules
 
-from .base import HANDLE_REFUNDS, ActionAdmin, ChannelFilter
+from .base import ActionAdmin, ChannelFilter
 
 Status = models.CodReturnRequest.Status
 RefundStatus = models.CodRefund.Status

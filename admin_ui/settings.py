@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cod_plugin import models
 from cod_plugin.flows import terms
 from cod_plugin.host import ProductFlag
+from cod_plugin.permissions import MANAGE_SETTINGS
 from cod_plugin.rules.policy import CollectionMethod
 
 from .base import ReadOnlyAdmin
@@ -25,8 +26,6 @@ from .forms import (
     is_currency,
     redacted_url,
 )
-
-MANAGE_SETTINGS = "cod_plugin.manage_cod_settings"
 
 PRODUCT_FLAGS = [
     (ProductFlag.HIGH_VALUE, _("High value (luxury, high-end electronics)")),

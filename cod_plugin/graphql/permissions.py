@@ -7,9 +7,7 @@ from strawberry.types import Info
 from ..flows import orders
 from ..host import get_adapter
 from ..models import CodOrder, Courier
-
-MANAGE_ORDERS = "cod_plugin.manage_cod_orders"
-HANDLE_REFUNDS = "cod_plugin.handle_cod_refunds"
+from ..permissions import HANDLE_REFUNDS, MANAGE_ORDERS
 
 
 def user_of(info: Info):
