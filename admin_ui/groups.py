@@ -1,41 +1,13 @@
-"""The COD staff groups and their exact permissions: managers run the settings, agents the confirmation queue,
+"""The COD staff groups with exactly the permissions the role table gives them (``cod_plugin.permissions.GROUPS``):
+managers run the settings, agents the confirmation calls, dispatch the deliveries, finance the payment records,
 support the customers, returns and refunds. Applied after every ``migrate`` and by ``manage.py cod_groups``;
 applying twice changes nothing, and applying resets a group to exactly this list."""
 
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 
+from cod_plugin.permissions import GROUPS
 
-def _crud(app_label: str, model: str, *actions: str) -> tuple[str, ...]:
-    return tuple(f"{app_label}.{action}_{model}" for action in actions or ("view", "add", "change", "delete"))
-
-
-GROUPS: dict[str, tuple[str, ...]] = {
-    "COD managers": (
-        "cod_plugin.manage_cod_settings",
-        *_crud("cod_plugin", "codpolicy"),
-        *_crud("cod_plugin", "codregion"),
-        *_crud("cod_plugin", "codterms"),
-        *_crud("cod_plugin", "courier"),
-        *_crud("cod_plugin", "notification", "view"),
-        *_crud("cod_plugin", "courierevent", "view"),
-        *_crud("cod_plugin", "codorder", "view"),
-        *_crud("cod_admin_ui", "codoverview", "view"),
-    ),
-    "COD agents": (
-        "cod_plugin.manage_cod_orders",
-        *_crud("cod_plugin", "codorder", "view"),
-        *_crud("cod_admin_ui", "confirmationqueue", "view"),
-    ),
-    "COD support": (
-        "cod_plugin.handle_cod_refunds",
-        *_crud("cod_plugin", "codcustomerprofile", "view", "change"),
-        *_crud("cod_plugin", "codorder", "view"),
-        *_crud("cod_plugin", "codreturnrequest", "view", "change"),
-        *_crud("cod_plugin", "codrefund", "view", "add", "change"),
-        *_crud("cod_admin_ui", "codoverview", "view"),
-    ),
-}
 APP_LABELS = ("cod_plugin", "cod_admin_ui")
 
 

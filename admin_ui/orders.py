@@ -22,15 +22,16 @@ from django.views.decorators.http import require_POST
 
 from cod_plugin import models
 from cod_plugin.error_codes import CodError
-from cod_plugin.flows import delivery, orders, payment
+from cod_plugin.flows import delivery, orders, payment, shipping
 from cod_plugin.host import get_adapter
 from cod_plugin.money import display
-from cod_plugin.permissions import MANAGE_ORDERS
+from cod_plugin.permissions import may
 from cod_plugin.rules import lifecycle
 from cod_plugin.rules.lifecycle import RefusalReason
 from cod_plugin.rules.statuses import CodStatus
 
 from .base import ChannelFilter, ReadOnlyAdmin
+from .order_courier import AssignCourierForm, couriers_for
 from .settings import COLLECTION_METHODS
 
 FLAGS = {
@@ -149,6 +150,7 @@ class CodOrderAdmin(ReadOnlyAdmin):
             path("<int:pk>/status/", wrap(self.status_view), name="cod_plugin_codorder_status"),
             path("<int:pk>/reschedule/", wrap(self.reschedule_view), name="cod_plugin_codorder_reschedule"),
             path("<int:pk>/payment/", wrap(self.payment_view), name="cod_plugin_codorder_payment"),
+            path("<int:pk>/courier/", wrap(self.courier_view), name="cod_plugin_codorder_courier"),
             path("<int:pk>/voucher/", wrap(self.voucher_view), name="cod_plugin_codorder_voucher"),
         ]
         return own + super().get_urls()
@@ -161,7 +163,7 @@ class CodOrderAdmin(ReadOnlyAdmin):
             raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
-            **OrderPage(order, may_act=request.user.has_perm(MANAGE_ORDERS)).context(),
+            **OrderPage(order, may=lambda operation: may(request.user, operation)).context(),
             "opts": self.opts,
             "title": gettext("COD order %(number)s") % {"number": order.order_number},
             "subtitle": None,
@@ -187,6 +189,9 @@ class CodOrderAdmin(ReadOnlyAdmin):
 
     def payment_view(self, request, pk):
         return _action(request, pk, PaymentForm)
+
+    def courier_view(self, request, pk):
+        return _action(request, pk, AssignCourierForm)
 
 
 class OrderRows:
@@ -245,7 +250,7 @@ class OrderRows:
 @require_POST
 def _action(request, pk: int, form_class):
     """A POST from the order page: check the permission, read the form, call its flow, report in a message."""
-    if not request.user.has_perm(MANAGE_ORDERS):
+    if not all(may(request.user, operation) for operation in _operations(form_class, request.POST)):
         raise PermissionDenied
     currency = models.CodOrder.objects.filter(pk=pk).values_list("amount_to_collect_currency", flat=True).first()
     if currency is None:
@@ -261,6 +266,13 @@ def _action(request, pk: int, form_class):
         else:
             messages.success(request, form.done(order))
     return HttpResponseRedirect(reverse("admin:cod_plugin_codorder_change", args=[pk]))
+
+
+def _operations(form_class, data) -> list[str]:
+    """The role table's entries a POST of ``form_class`` needs: a delivery with the cash collected is finance's too."""
+    if form_class is StatusForm and data.get("collected_amount", "").strip():
+        return [ORDER_ACTIONS[StatusForm], COLLECTING]
+    return [ORDER_ACTIONS[form_class]]
 
 
 def _form_errors(form: forms.Form) -> str:
@@ -353,9 +365,10 @@ class PaymentForm(forms.Form):
 class OrderPage:
     """The order page's content, from an order read with ``flows.orders.detail``."""
 
-    def __init__(self, order: models.CodOrder, *, may_act: bool):
+    def __init__(self, order: models.CodOrder, *, may):
+        """``may(operation)``: whether the user may use an entry of the role table."""
         self.order = order
-        self.may_act = may_act
+        self.may = may
         self.currency = str(order.amount_to_collect.currency)
         self.methods = dict(COLLECTION_METHODS)
 
@@ -378,13 +391,25 @@ class OrderPage:
             "events": self.timeline(),
             "claim_method": self.methods.get(getattr(getattr(order, "claim", None), "method", ""), ""),
             "payment_method": self.methods.get(getattr(getattr(order, "payment", None), "method", ""), ""),
-            "may_act": self.may_act,
-            "status_actions": self.status_actions() if self.may_act else [],
-            "can_reschedule": self.may_act and order.status in delivery.APPOINTABLE,
-            "can_record_payment": self.may_act and order.status == CodStatus.DELIVERED,
+            **self.actions(),
             "refusal_reasons": REFUSAL_REASONS,
             "collection_methods": COLLECTION_METHODS,
         }
+
+    def actions(self) -> dict:
+        """Only the actions the user may take, and only those the order can take now."""
+        order, may = self.order, self.may
+        actions = {
+            "status_actions": self.status_actions() if may(ORDER_ACTIONS[StatusForm]) else [],
+            "can_collect": may(COLLECTING),
+            "can_reschedule": may(ORDER_ACTIONS[WindowForm]) and order.status in delivery.APPOINTABLE,
+            "can_record_payment": may(ORDER_ACTIONS[PaymentForm]) and order.status == CodStatus.DELIVERED,
+            "couriers": couriers_for(order) if may(ORDER_ACTIONS[AssignCourierForm]) and self.assignable() else [],
+        }
+        return {**actions, "may_act": any(may(operation) for operation in ORDER_ACTIONS.values())}
+
+    def assignable(self) -> bool:
+        return self.order.status in shipping.ASSIGNABLE and not self.order.tracking_number
 
     def money(self, amount) -> str:
         return display(amount, self.currency)
@@ -423,3 +448,13 @@ class OrderPage:
         return [
             (value, label) for value, label in DELIVERY_STATUSES if lifecycle.target(delivery.EVENTS[value], status)
         ]
+
+
+# Each action form of the order page, by its entry in the role table.
+ORDER_ACTIONS = {
+    StatusForm: "orders: delivery status",
+    WindowForm: "orders: appointment",
+    PaymentForm: "orders: payment record",
+    AssignCourierForm: "orders: assign a courier",
+}
+COLLECTING = "orders: delivered with the collected amount"

@@ -25,7 +25,7 @@ from cod_plugin.flows import confirmation, standing
 from cod_plugin.host import AddressSnapshot, LineSnapshot, OrderChanges, OrderSnapshot, get_adapter
 from cod_plugin.models import CodOrder
 from cod_plugin.money import display
-from cod_plugin.permissions import MANAGE_ORDERS
+from cod_plugin.permissions import may
 from cod_plugin.rules.lifecycle import ConfirmationOutcome
 from cod_plugin.rules.statuses import CodStatus
 
@@ -33,6 +33,7 @@ from .base import ReadOnlyAdmin
 from .models import ConfirmationQueue
 
 VIEW_ORDERS = "cod_plugin.view_codorder"
+RECORD_OUTCOMES = "confirmation queue: outcomes and changes"  # the role table's entry
 UPCOMING = 10
 NOTE_LENGTH = 255
 
@@ -233,7 +234,7 @@ class ConfirmationQueueAdmin(ReadOnlyAdmin):
         return reverse(f"{prefix}_{name}", args=args, current_app=self.admin_site.name)
 
     def _require_agent(self, request) -> None:
-        if not (self.has_view_permission(request) and request.user.has_perm(MANAGE_ORDERS)):
+        if not may(request.user, RECORD_OUTCOMES):
             raise PermissionDenied
 
     def _render(self, request, template: str, context: dict):
@@ -252,7 +253,7 @@ class ConfirmationQueueAdmin(ReadOnlyAdmin):
             "script": script,
             "upcoming": [(order, _amount(order)) for order in orders[1:]],
             **counts(now),
-            "can_record": request.user.has_perm(MANAGE_ORDERS),
+            "can_record": may(request.user, RECORD_OUTCOMES),
             "can_view_orders": request.user.has_perm(VIEW_ORDERS),
             "outcome_url": script and self._url("outcome", script.order.pk),
             "modify_url": script and self._url("modify", script.order.pk),

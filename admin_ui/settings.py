@@ -374,17 +374,30 @@ class CourierForm(MaskedSecretsMixin, forms.ModelForm):
     required_secrets = ("webhook_secret",)
     secret_min_lengths = {"webhook_secret": 16}  # the last four are shown: they must not be most of it
     api_url = forms.URLField(label=_("booking API URL"), required=False, assume_scheme="https")
+    channels = forms.MultipleChoiceField(
+        label=_("channels served"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The channels whose orders this courier may carry; none: it carries no order."),
+    )
 
     class Meta:
         model = models.Courier
-        fields = ("code", "name", "active", "webhook_secret", "api_url", "api_key", "user")
+        fields = ("code", "name", "active", "channels", "webhook_secret", "api_url", "api_key", "user")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        policies = models.CodPolicy.objects.order_by("channel").values_list("channel", flat=True)
+        # a channel whose policy was deleted since stays listed, so that saving does not drop it unseen
+        served = self.instance.channels if self.instance.pk else []
+        self.fields["channels"].choices = [(channel, channel) for channel in dict.fromkeys([*policies, *served])]
 
 
 @admin.register(models.Courier)
 class CourierAdmin(ManagedSettingsAdmin):
     form = CourierForm
     masked = {"webhook_secret": "webhook_secret_ending", "api_key": "api_key_ending"}
-    list_display = ("code", "name", "active", "api_url", "webhook_secret_ending", "api_key_ending")
+    list_display = ("code", "name", "active", "channels", "api_url", "webhook_secret_ending", "api_key_ending")
     list_filter = ("active",)
     search_fields = ("code", "name")
 

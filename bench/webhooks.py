@@ -167,10 +167,13 @@ def prepare_database() -> None:
 
 
 def create_courier() -> tuple[int, str]:
-    from cod_plugin.models import Courier
+    """The channel's courier (its default one, so that confirmed orders are handed to it)."""
+    from cod_plugin.models import CodPolicy, Courier
 
     secret = secrets.token_urlsafe(32)
-    return Courier.objects.create(code=COURIER, name="FastShip", webhook_secret=secret).pk, secret
+    courier = Courier.objects.create(code=COURIER, name="FastShip", webhook_secret=secret, channels=[CHANNEL])
+    CodPolicy.objects.filter(channel=CHANNEL).update(default_courier=courier)
+    return courier.pk, secret
 
 
 def graphql(client, query: str, variables: dict) -> dict:
@@ -211,11 +214,13 @@ def place_order(client, product: str, email: str):
 def confirm(order):
     from django.db import transaction
 
-    from cod_plugin.flows import lifecycle
+    from cod_plugin.flows import lifecycle, shipping
     from cod_plugin.rules.lifecycle import Event
 
-    with transaction.atomic():
-        return lifecycle.move(lifecycle.lock(order.pk), Event.CONFIRM, actor="bench")
+    with transaction.atomic():  # as a confirmation does: confirmed, and handed to the channel's courier
+        order = lifecycle.move(lifecycle.lock(order.pk), Event.CONFIRM, actor="bench")
+        shipping.hand_over(order, actor="bench")
+        return order
 
 
 # --- the events ----------------------------------------------------------------------------------------------

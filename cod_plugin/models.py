@@ -248,7 +248,9 @@ class CodOrder(models.Model):
         verbose_name_plural = _("COD orders")
         indexes = [models.Index(fields=["channel", "status", "created_at"])]
         permissions = [
-            ("manage_cod_orders", _("Can manage COD orders")),
+            ("confirm_cod_orders", _("Can record COD confirmation outcomes")),
+            ("dispatch_cod_orders", _("Can dispatch COD orders and report their delivery")),
+            ("record_cod_payments", _("Can record COD payments")),
             ("handle_cod_refunds", _("Can handle COD returns and refunds")),
         ]
 
@@ -357,6 +359,12 @@ class Courier(models.Model):
         help_text=_("The courier's API account: it reaches only this courier's shipments."),
     )
     active = models.BooleanField(_("active"), default=True)
+    channels = models.JSONField(
+        _("channels served"),
+        default=list,
+        blank=True,
+        help_text=_("The channels whose orders this courier may carry; none: it carries no order."),
+    )
 
     class Meta:
         verbose_name = _("courier")
@@ -364,6 +372,9 @@ class Courier(models.Model):
 
     def __str__(self):
         return self.name
+
+    def serves(self, channel: str) -> bool:
+        return self.active and channel in self.channels
 
 
 class CourierEvent(models.Model):

@@ -23,7 +23,7 @@ from ..rules.lifecycle import ConfirmationOutcome, Event
 from ..rules.policy import FeeSchedule, PolicySnapshot
 from ..rules.regions import find_region
 from ..rules.statuses import CodStatus
-from . import lifecycle, notifications, policies, standing, store
+from . import lifecycle, notifications, policies, shipping, standing, store
 from .calendars import Calendars
 
 SALT = "cod_plugin.confirmation.link"
@@ -91,6 +91,7 @@ def confirm_by_link(token: str, decision: Decision) -> CodOrder:
         _require_pending(order, event)
         if event == Event.CONFIRM:
             lifecycle.move(order, event, actor=order.customer_key, reason="customer_confirmed", data={"via": "link"})
+            shipping.hand_over(order, actor="system")
         else:
             _cancel(order, actor=order.customer_key, reason="customer_cancelled", data={"via": "link"})
     return order
@@ -142,6 +143,7 @@ def _confirmed(order: CodOrder, *, note: str, actor: str, changes: OrderChanges 
     lifecycle.move(
         order, Event.CONFIRM, actor=actor, reason=ConfirmationOutcome.CONFIRMED, data=_noted(note), fields=_no_call()
     )
+    shipping.hand_over(order, actor="system")
 
 
 def _modified(order: CodOrder, *, note: str, actor: str, changes: OrderChanges | None) -> None:
@@ -153,6 +155,7 @@ def _modified(order: CodOrder, *, note: str, actor: str, changes: OrderChanges |
     data = {"before": before, "after": _terms(order), "changes": _changes(changes), **_noted(note)}
     lifecycle.record(order, "modified", actor=actor, data=data)
     lifecycle.move(order, Event.CONFIRM, actor=actor, reason=ConfirmationOutcome.MODIFIED, fields=_no_call())
+    shipping.hand_over(order, actor="system")
 
 
 def _no_answer(order: CodOrder, *, note: str, actor: str, changes: OrderChanges | None) -> None:

@@ -56,14 +56,15 @@ class Receipt:
 
 
 class CourierChanged(Exception):
-    """The courier is no longer stored as the caller read it (inactive, another secret or code): nothing was
+    """The courier is no longer stored as the caller read it (inactive, another secret, code or channels): nothing was
     recorded, and the event should be checked again with the courier as it is now."""
 
 
 def receive(courier: Courier, event: InboundEvent, *, confirm_courier: bool = False) -> Receipt:
-    """Record ``event`` unless its id is known, then apply it to the courier's order (or to an order with no
-    courier yet, which becomes this courier's). With ``confirm_courier``, raise ``CourierChanged`` unless the
-    courier is still active with the secret and code it has here (checked once the order is locked)."""
+    """Record ``event`` unless its id is known, then apply it to the order when it is handed to this courier in a
+    channel the courier serves; any other order (another courier's, or one with no courier yet) is an unknown
+    order, exactly like a number that does not exist. With ``confirm_courier``, raise ``CourierChanged`` unless
+    the courier is still active with the secret, code and channels it has here (checked once the order is locked)."""
     try:
         with transaction.atomic():
             return _receive(courier, event, confirm_courier)
@@ -90,7 +91,6 @@ def _receive(courier: Courier, event: InboundEvent, confirm_courier: bool) -> Re
     has_deferred = _insert(courier, event, order=order, outcome=Outcome.APPLIED, with_deferred=True)
     if has_deferred is None:
         return Receipt(Outcome.DUPLICATE)
-    _assign(order, courier)
     try:
         outcome = _take(order, event.update, actor=_actor(courier))
     except CodError as error:
@@ -102,26 +102,33 @@ def _receive(courier: Courier, event: InboundEvent, confirm_courier: bool) -> Re
     return Receipt(outcome)
 
 
-def _lock_query(reference: str, courier: int, code: str, secret: str):
-    current = Courier.objects.filter(pk=courier, code=code, active=True, webhook_secret=secret)
-    order = CodOrder.objects.select_for_update().filter(order_number=reference).order_by("pk")
+def _current(courier: Courier):
+    """The courier as stored, if still as the caller read it: active, with the same code, secret and channels."""
+    stored = Courier.objects.filter(pk=courier.pk, code=courier.code, active=True, channels=courier.channels)
+    return stored.filter(webhook_secret=courier.webhook_secret)
+
+
+def _lock_query(reference: str, courier: Courier):
+    current = _current(courier)
+    # Only the courier's own orders are locked: another courier's is not this one's to wait for.
+    order = CodOrder.objects.select_for_update().filter(order_number=reference, courier_id=courier.pk).order_by("pk")
     return order.annotate(courier_current=Exists(current))[:1]
 
 
 def _lock_order(courier: Courier, reference: str, confirm_courier: bool) -> CodOrder | None:
-    """The order, locked; None when there is no such order or it is another courier's. With
+    """The courier's order, locked; None when there is no such order, it is not handed to this courier or its
+    channel is not one the courier serves. With
     ``confirm_courier``, ``CourierChanged`` unless the courier is stored as it is here (in the same query)."""
-    order = next(iter(_lock_query(reference, courier.pk, courier.code, courier.webhook_secret)), None)
+    order = next(iter(_lock_query(reference, courier)), None)
     if confirm_courier:
         current = order.courier_current if order is not None else _courier_current(courier)
         if not current:
             raise CourierChanged
-    return order if order is not None and order.courier_id in (None, courier.pk) else None
+    return order if order is not None and courier.serves(order.channel) else None
 
 
 def _courier_current(courier: Courier) -> bool:
-    stored = Courier.objects.filter(pk=courier.pk, code=courier.code, active=True)
-    return stored.filter(webhook_secret=courier.webhook_secret).exists()
+    return _current(courier).exists()
 
 
 def _insert(
@@ -176,12 +183,6 @@ def _insert_sql(vendor: str, with_deferred: bool) -> str:
         quote("event_id"),
         returning,
     )
-
-
-def _assign(order: CodOrder, courier: Courier) -> None:
-    if order.courier_id is None:
-        order.courier = courier
-        order.save(update_fields=["courier", "updated_at"])
 
 
 def _take(order: CodOrder, update: delivery.StatusUpdate, *, actor: str) -> Outcome:

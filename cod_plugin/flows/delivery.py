@@ -208,7 +208,8 @@ def reschedule(
 
 
 def _require_courier(order: CodOrder, courier: Courier | None) -> None:
-    if courier is not None and order.courier_id != courier.pk:
+    """A courier acts only on the orders handed to it, in the channels it serves: any other is not found."""
+    if courier is not None and (order.courier_id != courier.pk or not courier.serves(order.channel)):
         raise CodError(CodErrorCode.NOT_FOUND, _("Order not found."), field="orderId")
 
 

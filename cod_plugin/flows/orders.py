@@ -19,6 +19,7 @@ class OrderFilter:
     search: str = ""
     courier_id: int | None = None
     customer_key: str | None = None
+    channels: tuple[str, ...] | None = None  # a courier's: only the channels it serves
 
 
 FLAGS = Q(confirmation_overdue=True) | Q(claim_unverified=True) | Q(amount_discrepancy=True) | Q(refund_overdue=True)
@@ -61,6 +62,8 @@ def filtered(spec: OrderFilter) -> QuerySet[CodOrder]:
         "customer_key": spec.customer_key,
     }
     orders = orders.filter(**{name: value for name, value in exact.items() if value is not None})
+    if spec.channels is not None:
+        orders = orders.filter(channel__in=spec.channels)
     if spec.flagged is not None:
         orders = orders.filter(FLAGS) if spec.flagged else orders.exclude(FLAGS)
     if spec.search:

@@ -12,7 +12,7 @@ from . import shapes, types
 from .enums import CodOrderStatus
 from .errors import top_level
 from .ids import decode_pk
-from .permissions import MANAGE_ORDERS, can_see, courier_of, require_permission
+from .permissions import can_see, courier_of, require
 
 
 @strawberry.input
@@ -72,7 +72,7 @@ def cod_orders(
 ) -> CodOrderConnection:
     courier = courier_of(info)
     if courier is None:
-        require_permission(info, MANAGE_ORDERS)
+        require(info, "codOrders")
     spec = filter or CodOrderFilterInput()
     found = orders.filtered(
         orders.OrderFilter(
@@ -81,6 +81,7 @@ def cod_orders(
             flagged=spec.flagged,
             search=spec.search.strip(),
             courier_id=courier.pk if courier else None,
+            channels=tuple(courier.channels) if courier else None,
         )
     )
     total = found.count()

@@ -1,4 +1,5 @@
-"""Who may do what: Django permissions for staff, ownership for customers, the courier's own shipments."""
+"""Who may do what: the role table (``cod_plugin.permissions``) for staff, ownership for customers, and for a
+courier the orders handed to it in the channels it serves."""
 
 from django.utils.translation import gettext as _
 from graphql import GraphQLError
@@ -7,22 +8,35 @@ from strawberry.types import Info
 from ..flows import orders
 from ..host import get_adapter
 from ..models import CodOrder, Courier
-from ..permissions import HANDLE_REFUNDS, MANAGE_ORDERS
+from ..permissions import may
 
 
 def user_of(info: Info):
     return info.context.request.user
 
 
-def require_permission(info: Info, perm: str) -> None:
+def denied() -> GraphQLError:
+    return GraphQLError(_("You do not have permission to do this."), extensions={"code": "PERMISSION_DENIED"})
+
+
+def staff_may(info: Info, operation: str) -> bool:
+    """Whether the user may use ``operation`` (a key of the role table) as staff."""
+    return may(user_of(info), operation)
+
+
+def require(info: Info, operation: str) -> None:
     """A missing permission is a top-level error, not a payload error."""
-    user = user_of(info)
-    if not (user.is_authenticated and user.has_perm(perm)):
-        raise GraphQLError(_("You do not have permission to do this."), extensions={"code": "PERMISSION_DENIED"})
+    if not staff_may(info, operation):
+        raise denied()
 
 
 def courier_of(info: Info) -> Courier | None:
     return orders.courier_of(user_of(info))
+
+
+def carries(courier: Courier, order: CodOrder) -> bool:
+    """The order is handed to ``courier``, in a channel it serves."""
+    return order.courier_id == courier.pk and courier.serves(order.channel)
 
 
 def customer_key_of(info: Info) -> str | None:
@@ -31,11 +45,10 @@ def customer_key_of(info: Info) -> str | None:
 
 
 def can_see(info: Info, order: CodOrder) -> bool:
-    """The owner, staff who manage COD orders or handle refunds, and the order's courier see an order; nobody else."""
-    user = user_of(info)
-    if user.is_authenticated and (user.has_perm(MANAGE_ORDERS) or user.has_perm(HANDLE_REFUNDS)):
+    """Staff who read orders, the order's courier and its customer see an order; nobody else."""
+    if staff_may(info, "codOrder"):
         return True
     courier = courier_of(info)
     if courier is not None:
-        return order.courier_id == courier.pk
+        return carries(courier, order)
     return customer_key_of(info) == order.customer_key

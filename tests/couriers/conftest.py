@@ -9,7 +9,7 @@ import pytest
 from django.db import transaction
 
 from cod_plugin.couriers.signing import sign
-from cod_plugin.flows import lifecycle
+from cod_plugin.flows import lifecycle, shipping
 from cod_plugin.models import CodOrder, Courier
 from cod_plugin.rules.lifecycle import Event
 
@@ -27,15 +27,18 @@ URL = "/cod/couriers/fastship/events/"
 
 @pytest.fixture
 def courier(demo):
-    return Courier.objects.create(code="fastship", name="FastShip", webhook_secret=SECRET)
+    return Courier.objects.create(code="fastship", name="FastShip", webhook_secret=SECRET, channels=["default-channel"])
 
 
-def place_order(api: Api, email: str, *, confirmed: bool = True) -> CodOrder:
-    """A guest's COD order of one t-shirt in default-channel, placed through GraphQL, then confirmed."""
+def place_order(api: Api, email: str, *, confirmed: bool = True, courier: Courier | None = None) -> CodOrder:
+    """A guest's COD order of one t-shirt in default-channel, placed through GraphQL, handed to ``courier`` by
+    dispatch (else to no courier), then confirmed."""
     checkout = new_checkout(api, "default-channel", {"TSHIRT-001": 1}, email=email)
     payload = api(COMPLETE, {"id": checkout, "terms": 1})["codCheckoutComplete"]
     assert payload["errors"] == [], payload["errors"]
     order = CodOrder.objects.get(order_number=payload["order"]["number"])
+    if courier is not None:
+        order = shipping.assign(order.pk, courier.code, actor="dispatch@example.com")
     return confirm(order) if confirmed else order
 
 

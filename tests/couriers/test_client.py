@@ -36,7 +36,7 @@ class CourierApi(LocalJsonServer):
 
 @pytest.fixture
 def order(api, courier):
-    return place_order(api, "ann@example.com")
+    return place_order(api, "ann@example.com", courier=courier)
 
 
 def serve(courier: Courier, courier_api: CourierApi) -> None:
@@ -112,13 +112,16 @@ def test_the_task_retries_an_outage(order, courier):
     assert order.tracking_number == "FS00000001"
 
 
-def test_an_order_without_a_courier_is_booked_with_its_channels_default_courier(order, courier):
+def test_an_order_without_a_courier_is_booked_with_its_channels_default_courier(api, courier):
     from cod_plugin.models import CodPolicy
 
-    # given two couriers with an API, and the order's channel naming the second as its default
+    # given an order confirmed without a courier, two couriers with an API, and its channel naming the second
+    order = place_order(api, "ann@example.com")
     with CourierApi() as first_api, CourierApi() as second_api:
         serve(courier, first_api)
-        second = Courier.objects.create(code="quickbox", name="QuickBox", webhook_secret="q" * 20)
+        second = Courier.objects.create(
+            code="quickbox", name="QuickBox", webhook_secret="q" * 20, channels=["default-channel"]
+        )
         serve(second, second_api)
         CodPolicy.objects.filter(channel=order.channel).update(default_courier=second)
         # when the confirmed order is booked

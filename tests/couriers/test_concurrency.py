@@ -24,8 +24,10 @@ def test_fifty_concurrent_delivered_webhooks_complete_the_order_once(postgres):
     # given a confirmed order of a customer with no completed order yet
     cache.clear()
     call_command("loaddata", *FIXTURES, verbosity=0)
-    Courier.objects.create(code="fastship", name="FastShip", webhook_secret=SECRET)
-    order = place_order(Api(), "ann@example.com")
+    courier = Courier.objects.create(
+        code="fastship", name="FastShip", webhook_secret=SECRET, channels=["default-channel"]
+    )
+    order = place_order(Api(), "ann@example.com", courier=courier)
     # and fifty "delivered" events with the full amount: 25 event ids, each sent twice
     events = Events()
     distinct = [delivered(events, order, second) for second in range(CALLERS // 2)]

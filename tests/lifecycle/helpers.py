@@ -47,12 +47,15 @@ def staff_token(*, with_permission=True) -> str:
     # agent@example.com is also a demo account (in the COD agents group): a clerk stands for staff without rights.
     email = "agent@example.com" if with_permission else "clerk@example.com"
     user, _ = get_user_model().objects.get_or_create(username=email, defaults={"email": email, "is_staff": True})
-    if with_permission:
-        user.user_permissions.add(Permission.objects.get(codename="manage_cod_orders"))
+    if with_permission:  # every order job: confirming, dispatching, recording payments, reading
+        jobs = ("confirm_cod_orders", "dispatch_cod_orders", "record_cod_payments", "view_codorder")
+        user.user_permissions.add(*Permission.objects.filter(content_type__app_label="cod_plugin", codename__in=jobs))
     return create_token(user)
 
 
-def courier_token(code="fastship") -> tuple[Courier, str]:
+def courier_token(code="fastship", channels=("default-channel",)) -> tuple[Courier, str]:
     user = get_user_model().objects.create_user(f"{code}@couriers.example", f"{code}@couriers.example", "x")
-    courier = Courier.objects.create(code=code, name=code.title(), webhook_secret="s3cret", user=user)
+    courier = Courier.objects.create(
+        code=code, name=code.title(), webhook_secret="s3cret", user=user, channels=list(channels)
+    )
     return courier, create_token(user)

@@ -7,7 +7,7 @@ from ...groups import GROUPS, apply_groups
 
 
 class Command(BaseCommand):
-    help = "Create the COD staff groups (managers, agents, support), or reset their permissions."
+    help = "Create the COD staff groups (managers, agents, dispatch, finance, support), or reset their permissions."
 
     def add_arguments(self, parser):
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS, help="The database to apply them in.")

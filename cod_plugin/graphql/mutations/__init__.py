@@ -3,6 +3,7 @@
 import strawberry
 
 from .checkout_complete import cod_checkout_complete
+from .order_assign_courier import cod_order_assign_courier
 from .order_confirm import cod_order_confirm
 from .order_confirm_by_link import cod_order_confirm_by_link
 from .order_mark_paid import cod_order_mark_paid
@@ -21,6 +22,7 @@ from .return_request_create import cod_return_request_create
 class Mutation:
     cod_checkout_complete = cod_checkout_complete
     cod_order_update_status = cod_order_update_status
+    cod_order_assign_courier = cod_order_assign_courier
     cod_order_reschedule = cod_order_reschedule
     cod_order_mark_paid = cod_order_mark_paid
     cod_order_record_payment = cod_order_record_payment

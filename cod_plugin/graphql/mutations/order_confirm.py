@@ -11,7 +11,7 @@ from ...host import AddressSnapshot, OrderChanges
 from ...rules.lifecycle import ConfirmationOutcome
 from .. import shapes, types
 from ..orders import order_pk
-from ..permissions import MANAGE_ORDERS, require_permission, user_of
+from ..permissions import require, user_of
 
 CodConfirmationOutcome = strawberry.enum(
     Enum("CodConfirmationOutcome", {outcome.name: outcome.value for outcome in ConfirmationOutcome}),
@@ -74,7 +74,7 @@ def cod_order_confirm(
     note: str | None = None,
     modification: CodOrderModificationInput | None = None,
 ) -> CodOrderConfirmPayload:
-    require_permission(info, MANAGE_ORDERS)
+    require(info, "codOrderConfirm")
     try:
         order = confirmation.confirm_by_agent(
             order_pk(order_id),

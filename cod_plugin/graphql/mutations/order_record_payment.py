@@ -9,7 +9,7 @@ from .. import shapes, types
 from ..enums import CodCollectionMethod
 from ..inputs import MoneyInput
 from ..orders import order_pk
-from ..permissions import MANAGE_ORDERS, require_permission, user_of
+from ..permissions import require, user_of
 
 
 @strawberry.type
@@ -22,7 +22,7 @@ class CodOrderRecordPaymentPayload:
 def cod_order_record_payment(
     info: Info, order_id: strawberry.ID, collected_amount: MoneyInput, method: CodCollectionMethod, receipt: str
 ) -> CodOrderRecordPaymentPayload:
-    require_permission(info, MANAGE_ORDERS)
+    require(info, "codOrderRecordPayment")
     try:
         order = payment.record_by_staff(
             order_pk(order_id),

@@ -9,7 +9,7 @@ from .. import shapes, types
 from ..errors import permission_denied
 from ..inputs import CodWindowInput
 from ..orders import order_pk
-from ..permissions import MANAGE_ORDERS, courier_of, customer_key_of, user_of
+from ..permissions import courier_of, customer_key_of, staff_may, user_of
 
 
 @strawberry.type
@@ -20,8 +20,7 @@ class CodOrderReschedulePayload:
 
 def _who(info: Info) -> dict:
     """Staff act on any order; a courier on its own; anyone else only as the order's customer."""
-    user = user_of(info)
-    if user.is_authenticated and user.has_perm(MANAGE_ORDERS):
+    if staff_may(info, "codOrderReschedule"):
         return {}
     courier = courier_of(info)
     if courier is not None:

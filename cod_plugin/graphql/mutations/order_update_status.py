@@ -5,11 +5,12 @@ from strawberry.types import Info
 
 from ...error_codes import CodError
 from ...flows import delivery
+from ...permissions import DELIVERED_WITH_PAYMENT
 from .. import shapes, types
 from ..enums import CodCollectionMethod, CodDeliveryStatus, CodRefusalReason
 from ..inputs import CodWindowInput, MoneyInput
 from ..orders import order_pk
-from ..permissions import MANAGE_ORDERS, courier_of, require_permission, user_of
+from ..permissions import courier_of, require, user_of
 
 
 @strawberry.input
@@ -54,7 +55,9 @@ def cod_order_update_status(
 ) -> CodOrderUpdateStatusPayload:
     courier = courier_of(info)
     if courier is None:
-        require_permission(info, MANAGE_ORDERS)
+        require(info, "codOrderUpdateStatus")
+        if input.collected_amount is not None:
+            require(info, DELIVERED_WITH_PAYMENT)
     try:
         order = delivery.update_status(
             order_pk(order_id), _update(input), actor=user_of(info).get_username(), courier=courier

@@ -10,7 +10,7 @@ from ..enums import CodRefundMethod
 from ..ids import decode_pk
 from ..inputs import CodRefundDetailsInput, MoneyInput
 from ..orders import order_pk
-from ..permissions import HANDLE_REFUNDS, require_permission, user_of
+from ..permissions import require, user_of
 
 
 @strawberry.type
@@ -33,7 +33,7 @@ def cod_refund_create(
     return_id: strawberry.ID | None = None,
     details: CodRefundDetailsInput | None = None,
 ) -> CodRefundCreatePayload:
-    require_permission(info, HANDLE_REFUNDS)
+    require(info, "codRefundCreate")
     try:
         refund = refunds.create(
             order_pk(order_id),

@@ -7,7 +7,7 @@ from ...error_codes import CodError
 from ...flows import refunds
 from .. import shapes, types
 from ..ids import decode_pk
-from ..permissions import HANDLE_REFUNDS, require_permission, user_of
+from ..permissions import require, user_of
 
 
 @strawberry.type
@@ -21,7 +21,7 @@ class CodRefundMarkPaidPayload:
     description="Mark a refund paid with its reference (support); the same reference again changes nothing."
 )
 def cod_refund_mark_paid(info: Info, refund_id: strawberry.ID, reference: str) -> CodRefundMarkPaidPayload:
-    require_permission(info, HANDLE_REFUNDS)
+    require(info, "codRefundMarkPaid")
     try:
         refund = refunds.mark_paid(
             decode_pk(refund_id, "CodRefund", field="refundId"),

@@ -7,7 +7,7 @@ from ...error_codes import CodError
 from ...flows import returns
 from .. import shapes, types
 from ..ids import decode_pk
-from ..permissions import HANDLE_REFUNDS, require_permission, user_of
+from ..permissions import require, user_of
 
 
 @strawberry.type
@@ -19,7 +19,7 @@ class CodReturnApprovePayload:
 
 @strawberry.mutation(description="Approve a requested return (support); approving twice changes nothing.")
 def cod_return_approve(info: Info, return_id: strawberry.ID, note: str = "") -> CodReturnApprovePayload:
-    require_permission(info, HANDLE_REFUNDS)
+    require(info, "codReturnApprove")
     try:
         approved = returns.approve(
             decode_pk(return_id, "CodReturn", field="returnId"), actor=user_of(info).get_username(), note=note

@@ -8,7 +8,7 @@ from ...flows import returns
 from .. import shapes, types
 from ..ids import decode_pk
 from ..inputs import CodReturnLineInput, quantities
-from ..permissions import HANDLE_REFUNDS, require_permission, user_of
+from ..permissions import require, user_of
 
 
 @strawberry.type
@@ -25,7 +25,7 @@ class CodReturnReceivePayload:
 def cod_return_receive(
     info: Info, return_id: strawberry.ID, lines: list[CodReturnLineInput]
 ) -> CodReturnReceivePayload:
-    require_permission(info, HANDLE_REFUNDS)
+    require(info, "codReturnReceive")
     try:
         received = returns.receive(
             decode_pk(return_id, "CodReturn", field="returnId"),

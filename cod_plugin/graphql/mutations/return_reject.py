@@ -7,7 +7,7 @@ from ...error_codes import CodError
 from ...flows import returns
 from .. import shapes, types
 from ..ids import decode_pk
-from ..permissions import HANDLE_REFUNDS, require_permission, user_of
+from ..permissions import require, user_of
 
 
 @strawberry.type
@@ -19,7 +19,7 @@ class CodReturnRejectPayload:
 
 @strawberry.mutation(description="Reject a requested return (support), with a reason; it can never be refunded.")
 def cod_return_reject(info: Info, return_id: strawberry.ID, reason: str) -> CodReturnRejectPayload:
-    require_permission(info, HANDLE_REFUNDS)
+    require(info, "codReturnReject")
     try:
         rejected = returns.reject(
             decode_pk(return_id, "CodReturn", field="returnId"), actor=user_of(info).get_username(), reason=reason
