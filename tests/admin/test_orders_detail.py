@@ -16,7 +16,8 @@ from ..lifecycle.helpers import confirm, place
 
 PAGE = "/admin/cod_plugin/codorder/{}/change/"
 ACTION = "/admin/cod_plugin/codorder/{}/{}/"
-STAFF = ("cod_plugin.view_codorder", "cod_plugin.manage_cod_orders")
+JOBS = ("cod_plugin.confirm_cod_orders", "cod_plugin.dispatch_cod_orders", "cod_plugin.record_cod_payments")
+STAFF = ("cod_plugin.view_codorder", *JOBS)
 WINDOW_FORMAT = "%Y-%m-%dT%H:%M"
 
 
@@ -246,15 +247,21 @@ def test_an_appointment_in_the_past_is_refused(staff, confirmed):
 
 
 @pytest.mark.parametrize(
-    ("action", "data"),
+    ("action", "data", "jobs"),
     [
-        ("status", {"status": "shipped"}),
-        ("reschedule", {"window_start": "2030-01-01T10:00", "window_end": "2030-01-01T12:00"}),
-        ("payment", {"amount": "1", "method": "cash", "receipt": "R"}),
+        ("status", {"status": "shipped"}, ("cod_plugin.dispatch_cod_orders",)),
+        (
+            "reschedule",
+            {"window_start": "2030-01-01T10:00", "window_end": "2030-01-01T12:00"},
+            ("cod_plugin.confirm_cod_orders", "cod_plugin.dispatch_cod_orders"),
+        ),
+        ("payment", {"amount": "1", "method": "cash", "receipt": "R"}, ("cod_plugin.record_cod_payments",)),
     ],
 )
-def test_every_action_needs_the_manage_orders_permission(demo, staff_client, confirmed, action, data):
-    for client in (staff_client(), staff_client("cod_plugin.view_codorder")):
+def test_every_action_needs_its_job_permission(demo, staff_client, confirmed, action, data, jobs):
+    # given staff without the view permission, and staff with it and every order job but this action's
+    other_jobs = [job for job in JOBS if job not in jobs]
+    for client in (staff_client(*jobs), staff_client("cod_plugin.view_codorder", *other_jobs)):
         assert client.post(ACTION.format(confirmed.pk, action), data).status_code == 403
     confirmed.refresh_from_db()
     assert confirmed.status == "confirmed" and confirmed.appointment_start is None

@@ -78,8 +78,8 @@ def test_seeing_the_queue_is_not_recording_outcomes(order, staff_client):
     assert page.status_code == 200 and f"Next call: order {order.order_number}" in page.content.decode()
     assert "outcome/" not in page.content.decode()
     assert statuses(viewer, queue_requests(order)[1:]) == [403, 403, 403]
-    # and one who may manage orders but not see the queue gets nothing
-    manager_only = staff_client("cod_plugin.manage_cod_orders")
+    # and one who may record outcomes but not see the queue gets nothing
+    manager_only = staff_client("cod_plugin.confirm_cod_orders")
     assert statuses(manager_only, queue_requests(order)) == [403, 403, 403, 403]
     assert_unchanged(order=order)
 

@@ -16,7 +16,14 @@ MANAGERS = {
     "cod_plugin.view_codorder",
     "cod_admin_ui.view_codoverview",
 }  # fmt: skip
-AGENTS = {"cod_plugin.manage_cod_orders", "cod_plugin.view_codorder", "cod_admin_ui.view_confirmationqueue"}
+AGENTS = {"cod_plugin.confirm_cod_orders", "cod_plugin.view_codorder", "cod_admin_ui.view_confirmationqueue"}
+DISPATCH = {
+    "cod_plugin.dispatch_cod_orders",
+    "cod_plugin.view_codorder",
+    "cod_plugin.view_courier",
+    "cod_plugin.view_courierevent",
+}
+FINANCE = {"cod_plugin.record_cod_payments", "cod_plugin.view_codorder"}
 SUPPORT = {
     "cod_plugin.handle_cod_refunds",
     "cod_plugin.view_codcustomerprofile",
@@ -29,7 +36,13 @@ SUPPORT = {
     "cod_plugin.change_codrefund",
     "cod_admin_ui.view_codoverview",
 }
-EXPECTED = {"COD managers": MANAGERS, "COD agents": AGENTS, "COD support": SUPPORT}
+EXPECTED = {
+    "COD managers": MANAGERS,
+    "COD agents": AGENTS,
+    "COD dispatch": DISPATCH,
+    "COD finance": FINANCE,
+    "COD support": SUPPORT,
+}
 
 
 def permissions_of(name: str) -> set[str]:
@@ -43,7 +56,7 @@ def cod_groups() -> str:
     return out.getvalue()
 
 
-def test_migrate_made_the_three_groups_with_exactly_their_permissions(db):
+def test_migrate_made_the_five_groups_with_exactly_their_permissions(db):
     # given the test database, built by migrate; then the groups are there, each with exactly its list
     assert {name: permissions_of(name) for name in EXPECTED} == EXPECTED
     assert len(MANAGERS) == 21
@@ -57,7 +70,7 @@ def test_applying_again_changes_nothing_and_resets_a_group_that_drifted(db):
     groups_before = list(Group.objects.order_by("pk").values_list("pk", "name"))
     # when the command runs twice
     first, second = cod_groups(), cod_groups()
-    # then the same three groups (no duplicates) have exactly their permissions again
+    # then the same five groups (no duplicates) have exactly their permissions again
     assert list(Group.objects.order_by("pk").values_list("pk", "name")) == groups_before
     assert {name: permissions_of(name) for name in EXPECTED} == EXPECTED
     assert "COD support: updated, 10 permissions" in first and first == second
@@ -70,11 +83,13 @@ def test_the_command_creates_missing_groups(db):
 
 
 def test_the_demo_staff_accounts_are_in_their_groups(demo):
-    staff = ["manager@example.com", "agent@example.com", "support@example.com"]
+    staff = [f"{name}@example.com" for name in ("manager", "agent", "dispatch", "finance", "support")]
     users = get_user_model().objects.filter(email__in=staff)
     assert {user.email: [g.name for g in user.groups.all()] for user in users} == {
         "manager@example.com": ["COD managers"],
         "agent@example.com": ["COD agents"],
+        "dispatch@example.com": ["COD dispatch"],
+        "finance@example.com": ["COD finance"],
         "support@example.com": ["COD support"],
     }
     agent = users.get(email="agent@example.com")

@@ -52,9 +52,9 @@ PNG_BASE64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDw
 
 
 def support_token() -> str:
-    """A support person: staff with only "Can handle COD returns and refunds"."""
+    """A support person: staff with only "Can handle COD returns and refunds" and reading orders."""
     user = get_user_model().objects.create_user("refunds@example.com", "refunds@example.com", "x", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="handle_cod_refunds"))
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["handle_cod_refunds", "view_codorder"]))
     return create_token(user)
 
 

@@ -21,7 +21,9 @@ from cod_plugin.rules.statuses import CodStatus
 
 from .shoppers import Shopper
 
-AGENT = "agent@example.com"  # confirms orders and enters the courier's updates (Can manage COD orders)
+AGENT = "agent@example.com"  # confirms orders (COD agents)
+DISPATCH = "dispatch@example.com"  # enters the updates of a courier without an API (COD dispatch)
+FINANCE = "finance@example.com"  # enters the courier's payment records (COD finance)
 SUPPORT = "support@example.com"  # handles returns and refunds
 
 
@@ -68,11 +70,11 @@ def cancel(note: str) -> Step:
     return lambda scene: confirmation.confirm_by_agent(scene.order_pk, ConfirmationOutcome.CANCELLED, note, actor=AGENT)
 
 
-# ---- the courier's updates, entered by staff
+# ---- the courier's updates, entered by dispatch (with the cash collected: finance's record)
 
 
 def _update(scene: Scene, **update):
-    return delivery.update_status(scene.order_pk, delivery.StatusUpdate(**update), actor=AGENT)
+    return delivery.update_status(scene.order_pk, delivery.StatusUpdate(**update), actor=DISPATCH)
 
 
 def ship(scene: Scene):
@@ -101,14 +103,12 @@ def out_for_delivery(*, days_later: int = 0, hour: int | None = None) -> Step:
 
 
 def delivered(method: str | None) -> Step:
-    """Delivered; with ``method`` the courier's record of the cash comes with it (which completes the order)."""
+    """Delivered (dispatch's report); with ``method`` finance enters the courier's record of the cash at once,
+    which completes the order."""
 
     def step(scene: Scene):
-        order = scene.order
-        amount = order.amount_to_collect
-        receipt = f"CR-{order.order_number}"
-        collected = delivery.Collected(amount.amount, str(amount.currency), method, receipt) if method else None
-        return _update(scene, status=CodStatus.DELIVERED, collected=collected)
+        order = _update(scene, status=CodStatus.DELIVERED)
+        return record_payment(method)(scene) if method else order
 
     return step
 
@@ -126,7 +126,7 @@ def returned_to_origin(scene: Scene):
 
 
 def record_payment(method: str) -> Step:
-    """Staff enter the courier's receipt for a delivered order that came without one."""
+    """Finance enters the courier's receipt for a delivered order that came without one."""
 
     def step(scene: Scene):
         order = scene.order
@@ -137,7 +137,7 @@ def record_payment(method: str) -> Step:
             currency=str(amount.currency),
             method=method,
             receipt=f"CR-{order.order_number}",
-            actor=AGENT,
+            actor=FINANCE,
         )
 
     return step
