@@ -50,13 +50,15 @@ GROUPS: dict[str, tuple[str, ...]] = {
 @dataclass(frozen=True)
 class Access:
     """Who may use one operation. Staff: with every permission of ``all_of`` and, when ``any_of`` is given, one of
-    those (no staff at all when both are empty). ``customer``: the order's customer (or, without an order, any
-    signed-in customer); ``courier``: the order's courier; ``public``: anyone, signed in or not."""
+    those (no staff at all when both are empty). ``customer``: the order's customer; ``courier``: the order's
+    courier (an active courier linked to the user, serving the order's channel); ``signed_in``: anyone signed in,
+    for their own standing; ``public``: anyone, signed in or not."""
 
     any_of: tuple[str, ...] = ()
     all_of: tuple[str, ...] = ()
     customer: bool = False
     courier: bool = False
+    signed_in: bool = False
     public: bool = False
 
     def staff_may(self, has_perm) -> bool:
@@ -72,7 +74,7 @@ STAFF_APPOINTMENTS = (CONFIRM_ORDERS, DISPATCH_ORDERS)
 API: dict[str, Access] = {
     "codSettings": Access(public=True),
     "codEligibility": Access(public=True),
-    "codProfile": Access(customer=True),
+    "codProfile": Access(signed_in=True),
     "codOrder": Access(any_of=(VIEW_ORDERS,), customer=True, courier=True),
     "codOrders": Access(any_of=(VIEW_ORDERS,), courier=True),
     "codCheckoutComplete": Access(public=True),
@@ -111,9 +113,9 @@ ADMIN: dict[str, Access] = {
     "returns: list and return page": Access(all_of=(VIEW_RETURNS,)),
     "returns: decide, receive, refund": Access(all_of=(VIEW_RETURNS, HANDLE_REFUNDS)),
     "channel policies: read": Access(all_of=("cod_plugin.view_codpolicy",)),
-    "channel policies: change": Access(all_of=("cod_plugin.change_codpolicy", MANAGE_SETTINGS)),
+    "channel policies: add, change, delete": Access(all_of=("cod_plugin.add_codpolicy", MANAGE_SETTINGS)),
     "couriers: read": Access(all_of=("cod_plugin.view_courier",)),
-    "couriers: change": Access(all_of=("cod_plugin.change_courier", MANAGE_SETTINGS)),
+    "couriers: add, change, delete": Access(all_of=("cod_plugin.add_courier", MANAGE_SETTINGS)),
     "messages": Access(all_of=("cod_plugin.view_notification",)),
     "courier events": Access(all_of=("cod_plugin.view_courierevent",)),
     "overview": Access(all_of=(VIEW_OVERVIEW,)),
