@@ -166,6 +166,14 @@ class PolicyForm(MaskedSecretsMixin, forms.ModelForm):
             raise ValidationError(_("No public holiday calendar is known for “%(code)s”."), params={"code": code})
         return code
 
+    def clean_default_courier(self):
+        """Confirmed orders go to this courier: it must serve the channel, or it would never carry them."""
+        courier, channel = self.cleaned_data.get("default_courier"), self.cleaned_data.get("channel")
+        if courier is not None and channel and channel not in courier.channels:
+            message = _("%(courier)s does not serve %(channel)s: tick the channel on the courier first.")
+            raise ValidationError(message, params={"courier": courier.name, "channel": channel})
+        return courier
+
     def _currency(self, name: str) -> str:
         code = self.cleaned_data[name].strip().upper()
         if not is_currency(code):

@@ -4,10 +4,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from tests.admin import conftest as admin
 from tests.couriers import conftest as couriers
 from tests.graphql import conftest as graphql
 
 demo, api, token_for, events = graphql.demo, graphql.api, graphql.token_for, couriers.events
+staff_client = admin.staff_client
 
 
 def admin_client(user) -> Client:

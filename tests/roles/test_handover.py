@@ -214,3 +214,22 @@ def test_the_channels_a_courier_serves_are_set_in_the_admin(fastship):
     assert fastship.channels == ["channel-ae", "channel-kw"] and fastship.webhook_secret == "f" * 20
     # a channel without a COD policy is not offered
     assert client.post(url, {**data, "channels": ["nowhere"]}).status_code == 200
+
+
+def test_a_channels_default_courier_must_serve_the_channel(demo, staff_client):
+    from tests.admin.test_settings import EDITOR, edit, field_errors, policy
+
+    # given a courier of channel-ae only, and one of default-channel
+    aeship = Courier.objects.create(code="aeship", name="AeShip", webhook_secret="a" * 20, channels=["channel-ae"])
+    fastship = Courier.objects.create(
+        code="fastship", name="FastShip", webhook_secret="f" * 20, channels=["default-channel"]
+    )
+    editor = staff_client(*EDITOR)
+    # when each is made default-channel's default courier, then only the one that serves it is taken
+    refused = edit(editor, default_courier=str(aeship.pk))
+    assert field_errors(refused, "default_courier") == [
+        "AeShip does not serve default-channel: tick the channel on the courier first."
+    ]
+    assert policy().default_courier is None
+    assert edit(editor, default_courier=str(fastship.pk)).status_code == 302
+    assert policy().default_courier == fastship
