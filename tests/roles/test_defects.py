@@ -156,3 +156,19 @@ def test_the_order_page_offers_an_agent_no_delivery_or_payment_action(api, agent
     assert page.status_code == 200
     html = page.content.decode()
     assert f"/codorder/{order.pk}/status/" not in html and f"/codorder/{order.pk}/payment/" not in html
+
+
+# --- reading orders: the API as the admin -------------------------------------------------------------------------
+
+ORDERS = "{ codOrders(first: 5) { totalCount edges { node { number } } } }"
+ORDER = "query($id: ID!) { codOrder(orderId: $id) { number } }"
+
+
+@pytest.mark.parametrize("email", ["manager@example.com", "support@example.com", "finance@example.com"])
+def test_every_cod_group_reads_one_order_and_the_list_in_the_api(api, email):
+    order = place_order(api, "ann@example.com")
+    token = create_token(get_user_model().objects.get(email=email))
+    listed = api(ORDERS, token=token)["codOrders"]
+    one = api(ORDER, {"id": to_base64("CodOrder", order.pk)}, token=token)["codOrder"]
+    assert [edge["node"]["number"] for edge in listed["edges"]] == [order.order_number]
+    assert one == {"number": order.order_number}
