@@ -148,6 +148,12 @@ def test_the_orders_list_shows_them(demo_orders, superuser_client):  # noqa: F81
     assert "23 COD orders" in response.content.decode()
 
 
+def test_every_confirmed_order_is_handed_to_the_demo_courier(demo_orders):
+    handed = CodOrder.objects.exclude(status__in=[CodStatus.PENDING_CONFIRMATION, CodStatus.CANCELLED])
+    assert handed.count() == 17 and set(handed.values_list("courier__code", flat=True)) == {"fastship"}
+    assert not CodOrder.objects.filter(status=CodStatus.PENDING_CONFIRMATION).exclude(courier=None).exists()
+
+
 def test_a_second_run_adds_nothing(demo_orders):
     # given what the first run made
     made = [model.objects.count() for model in (CodOrder, CodOrderEvent, Notification, CodReturnRequest, Order)]

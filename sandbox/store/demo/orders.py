@@ -1,17 +1,20 @@
 """Playing the story: each order placed, then its steps, oldest order first (so numbers follow dates), then
 dated (``clock``); finally the periodic sweep that flags orders nobody reviewed in time, as beat would run it.
+Every channel's default courier is the demo's FastShip (no booking API: dispatch enters its statuses), so each
+order is handed to it when it is confirmed.
 
 All in one transaction: a story that cannot be played (fixtures changed since) leaves no half of it behind. The
 customers' messages go out when it commits (console backend, eager Celery), and are then dated with their order.
 """
 
+import secrets
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from cod_plugin.flows import confirmation
-from cod_plugin.models import CodOrder
+from cod_plugin.models import CodOrder, CodPolicy, Courier
 
 from .clock import Clock, backdate, sent_when_queued
 from .shoppers import place
@@ -22,11 +25,23 @@ from .story import STORY, DemoOrder
 def make_demo_orders() -> list[CodOrder]:
     now = timezone.now()
     with transaction.atomic():
+        demo_courier()
         made = [play(demo, now=now).pk for demo in sorted(STORY, key=lambda demo: demo.placed, reverse=True)]
         confirmation.flag_overdue()
         # Registered after every message's task, so it runs after they are sent.
         transaction.on_commit(lambda: sent_when_queued(made))
     return list(CodOrder.objects.filter(pk__in=made).order_by("pk"))
+
+
+def demo_courier() -> Courier:
+    """FastShip, serving every channel, the default courier of the channels that have none."""
+    channels = list(CodPolicy.objects.order_by("channel").values_list("channel", flat=True))
+    courier, _ = Courier.objects.get_or_create(
+        code="fastship",
+        defaults={"name": "FastShip", "webhook_secret": secrets.token_urlsafe(32), "channels": channels},
+    )
+    CodPolicy.objects.filter(default_courier=None).update(default_courier=courier)
+    return courier
 
 
 def play(demo: DemoOrder, *, now: datetime) -> CodOrder:
