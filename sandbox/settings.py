@@ -160,6 +160,9 @@ COD_SMS_HTTP_TOKEN = os.environ.get("COD_SMS_HTTP_TOKEN", "")
 COD_SMS_SENDER_IDS = json.loads(os.environ.get("COD_SMS_SENDER_IDS", '{"default": "CODSHOP"}'))
 # Where the customer's confirmation link points: this server as `make demo` runs it.
 COD_PUBLIC_BASE_URL = os.environ.get("COD_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Rate limits of the plugin's public endpoints (django-ratelimit's rates), counted in the default cache.
+COD_WEBHOOK_RATE = os.environ.get("COD_WEBHOOK_RATE", "6000/m")
+COD_CONFIRM_LINK_RATE = os.environ.get("COD_CONFIRM_LINK_RATE", "30/m")
 
 LOGGING = {
     "version": 1,
