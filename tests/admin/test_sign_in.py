@@ -86,3 +86,11 @@ def test_every_sign_in_refuses_an_over_long_password_unhashed(clock):
     with mock.patch("django.contrib.auth.hashers.PBKDF2PasswordHasher.encode") as hasher:
         assert authenticate(request, username=STAFF, password="p" * (MAX_PASSWORD_LENGTH + 1)) is None
     hasher.assert_not_called()
+
+
+def test_a_sign_in_without_a_request_still_works(clock):
+    # Django's test Client.login and management code call authenticate() with no request: no address to count
+    from django.contrib.auth import authenticate
+
+    assert authenticate(username=STAFF, password=PASSWORD).email == STAFF
+    assert authenticate(username=STAFF, password="p" * (MAX_PASSWORD_LENGTH + 1)) is None
