@@ -84,13 +84,14 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Sign-in: every path (the admin's login, the API's tokenCreate) goes through authenticate(), where the first
 # backend refuses an over-long password unhashed and a locked-out account or address (django-axes) before the
 # password is checked. Locked after 5 failures in a row, by account and by client address, for 15 minutes from the
-# 5th; a successful sign-in clears the account's count. No AxesMiddleware: it would answer the 5th failure itself
-# with the lockout page; the admin's login form and tokenCreate say "locked" from the 6th attempt on.
+# 5th; a successful sign-in forgives that account's failures from that address only (auth.clear_own_failures).
+# No AxesMiddleware: it would answer the 5th failure itself with the lockout page; the admin's login form and
+# tokenCreate say "locked" from the 6th attempt on.
 AUTHENTICATION_BACKENDS = ["sandbox.store.auth.SignInBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = False
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 SILENCED_SYSTEM_CHECKS = ["axes.W002"]
 

@@ -13,6 +13,8 @@ from enum import StrEnum
 
 from axes.backends import AxesStandaloneBackend
 from axes.exceptions import AxesBackendPermissionDenied
+from axes.helpers import get_client_ip_address
+from axes.models import AccessAttempt
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -99,6 +101,18 @@ def locked_out_message() -> str:
 
 def _cool_off_minutes() -> int:
     return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+
+
+def clear_own_failures(sender, request, user, **kwargs):
+    """On ``user_logged_in``: the account's failures from this address are forgiven, and no others.
+
+    Not axes' AXES_RESET_ON_SUCCESS, which also clears every failure from the address: whoever has an account of
+    their own could then sign in to it between guesses and never be locked out of guessing at others.
+    """
+    if request is None:
+        return
+    names = {user.get_username(), user.email.strip().lower()} - {""}
+    AccessAttempt.objects.filter(username__in=names, ip_address=get_client_ip_address(request)).delete()
 
 
 class SignInBackend(AxesStandaloneBackend):

@@ -84,6 +84,17 @@ def test_four_failures_and_the_right_password_signs_in_and_starts_the_count_agai
     assert sign_in(CUSTOMER, PASSWORD)["token"]
 
 
+def test_signing_in_to_ones_own_account_does_not_clear_the_failures_caused_on_others(demo, clock):
+    # given an attacker with an account of their own, who guessed four times at another's password
+    fail(4, CUSTOMER)
+    # when they sign in to their own account from the same address, then guess once more
+    assert sign_in(OTHER, PASSWORD)["token"]
+    fail(1, CUSTOMER)
+    # then the account they guessed at is locked, and so is their address
+    assert codes(sign_in(CUSTOMER, PASSWORD, address="198.51.100.9")) == ["TOO_MANY_ATTEMPTS"]
+    assert codes(sign_in("admin@example.com", PASSWORD)) == ["TOO_MANY_ATTEMPTS"]
+
+
 def test_the_account_is_locked_from_any_address(demo, clock):
     fail(5, address="203.0.113.7")
     assert codes(sign_in(CUSTOMER, PASSWORD, address="198.51.100.9")) == ["TOO_MANY_ATTEMPTS"]
