@@ -94,3 +94,14 @@ def test_a_sign_in_without_a_request_still_works(clock):
 
     assert authenticate(username=STAFF, password=PASSWORD).email == STAFF
     assert authenticate(username=STAFF, password="p" * (MAX_PASSWORD_LENGTH + 1)) is None
+
+
+def test_a_new_password_is_held_to_the_same_limit_wherever_it_is_set():
+    # the admin's password forms run AUTH_PASSWORD_VALIDATORS: the first refuses what sign-in would refuse
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    validate_password("Zq7!" * (MAX_PASSWORD_LENGTH // 4))
+    with pytest.raises(ValidationError) as refused:
+        validate_password("Zq7!" * (MAX_PASSWORD_LENGTH // 4) + "x")
+    assert refused.value.messages == ["The password is longer than 128 characters."]
