@@ -114,7 +114,7 @@ def clear_own_failures(sender, request, user, **kwargs):
     """
     if request is None:
         return
-    names = {user.get_username(), user.email.strip().lower()} - {""}
+    names = {user.get_username(), (getattr(user, "email", "") or "").strip().lower()} - {""}
     AccessAttempt.objects.filter(username__in=names, ip_address=get_client_ip_address(request)).delete()
 
 
