@@ -14,6 +14,8 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# The confirmation links in the demo's messages point at the port it serves on (unless set otherwise).
+demo: export COD_PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 demo: install
 	$(PY) sandbox/manage.py migrate --noinput
 	$(PY) sandbox/manage.py loaddata $(FIXTURES)

@@ -24,6 +24,7 @@ from cod_plugin.permissions import HANDLE_REFUNDS
 from cod_plugin.rules.tiers import Tier
 
 from .base import ActionAdmin
+from .number_inputs import input_value
 
 LATEST_ORDERS = 20
 LATEST_EVENTS = 100
@@ -92,7 +93,8 @@ class VerifyB2BForm(ReasonForm):
         currencies = customers.limit_currencies()
         self.fields["currency"].choices = [(code, code) for code in currencies]
         if profile.b2b_limit is not None:
-            self.initial.setdefault("limit", profile.b2b_limit.amount)
+            currency = str(profile.b2b_limit.currency)
+            self.initial.setdefault("limit", input_value(profile.b2b_limit.amount, currency))
             self.initial.setdefault("currency", str(profile.b2b_limit.currency))
 
     def arguments(self) -> dict[str, Any]:

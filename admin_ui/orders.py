@@ -31,6 +31,7 @@ from cod_plugin.rules.lifecycle import RefusalReason
 from cod_plugin.rules.statuses import CodStatus
 
 from .base import ChannelFilter, ReadOnlyAdmin
+from .number_inputs import input_step, input_value
 from .order_courier import AssignCourierForm, couriers_for
 from .settings import COLLECTION_METHODS
 
@@ -392,6 +393,7 @@ class OrderPage:
             "claim_method": self.methods.get(getattr(getattr(order, "claim", None), "method", ""), ""),
             "payment_method": self.methods.get(getattr(getattr(order, "payment", None), "method", ""), ""),
             **self.actions(),
+            "amount_inputs": self.amount_inputs(),
             "refusal_reasons": REFUSAL_REASONS,
             "collection_methods": COLLECTION_METHODS,
         }
@@ -441,6 +443,16 @@ class OrderPage:
     def reschedules_left(self) -> int:
         allowed = orders.max_reschedules({self.order.channel})[self.order.channel]
         return max(allowed - self.order.reschedules, 0)
+
+    def amount_inputs(self) -> dict[str, str]:
+        """The number inputs' pre-filled amounts and step, in a form the browser parses in any language."""
+        order, currency = self.order, self.currency
+        paid = getattr(order, "payment", None)
+        return {
+            "collected": input_value(order.amount_to_collect.amount, currency),
+            "payment": input_value((paid.amount if paid else order.amount_to_collect).amount, currency),
+            "step": input_step(currency),
+        }
 
     def status_actions(self) -> list[tuple[str, str]]:
         """The delivery statuses the order can take now, as the state machine says."""

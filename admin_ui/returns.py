@@ -44,6 +44,7 @@ from cod_plugin.permissions import HANDLE_REFUNDS
 from cod_plugin.rules import refunds as refund_rules
 
 from .base import ActionAdmin, ChannelFilter
+from .number_inputs import input_step, input_value
 
 Status = models.CodReturnRequest.Status
 RefundStatus = models.CodRefund.Status
@@ -149,6 +150,7 @@ class RefundForm(ActionForm):
         super().__init__(*args, return_request=return_request, **kwargs)
         self.currency = str(return_request.order.amount_to_collect.currency)
         self.fields["amount"].help_text = gettext("In %(currency)s.") % {"currency": self.currency}
+        self.fields["amount"].widget.attrs["step"] = input_step(self.currency)
         self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
 
     def bank_fields(self):
@@ -511,4 +513,4 @@ class ReturnPage:
     def _initial(self, action: ReturnAction) -> dict[str, Any]:
         if action.form_class is not RefundForm or not self.suggested.amount:
             return {}
-        return {"amount": self.suggested.amount}
+        return {"amount": input_value(self.suggested.amount, self.currency)}

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -245,15 +246,27 @@ def log_tail(log) -> str:
 
 
 class Api:
-    def __init__(self, url: str, token: str):
+    """The store's GraphQL over one keep-alive session, signed in with an access token renewed before it expires."""
+
+    RENEW_AFTER = 240  # seconds: the sandbox's access tokens last 5 minutes, a long run outlasts one
+
+    def __init__(self, url: str, new_token: Callable[[], str]):
         self.url = url
+        self.new_token = new_token
         self.session = requests.Session()
-        self.session.headers.update({"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        self.session.headers.update({"Content-Type": "application/json"})
+        self.renew()
+
+    def renew(self) -> None:
+        self.session.headers["Authorization"] = f"Bearer {self.new_token()}"
+        self.renewed = time.monotonic()
 
     def payload(self, query: str, variables: dict | None = None) -> bytes:
         return json.dumps({"query": query, "variables": variables or {}}).encode()
 
     def post(self, body: bytes) -> requests.Response:
+        if time.monotonic() - self.renewed > self.RENEW_AFTER:
+            self.renew()
         return self.session.post(self.url, data=body, timeout=30)
 
     def __call__(self, query: str, variables: dict | None = None) -> dict:
@@ -391,18 +404,16 @@ def main(argv=None) -> int:
         setup_django()
         migrate_and_load()
         products = seed_products(args.lines)
-        token = customer_token()
-
         port = free_port()
         server = start_server(args.server, env, port, log)
-        api = Api(f"http://127.0.0.1:{port}/graphql/", token)
+        api = Api(f"http://127.0.0.1:{port}/graphql/", customer_token)
         wait_for_server(api, server, log)
         setup = time.monotonic() - started
         print(f"PostgreSQL {DB_NAME}; {args.server} on 127.0.0.1:{port} (threaded, DEBUG off); setup {setup:.1f}s")
 
         checkout_id = build_checkout(api, products)
         print(f"Cart: {args.lines} lines for {CUSTOMER}, US/NY, Standard: {verify(api, checkout_id, products)}")
-        queries = queries_per_request(token, checkout_id)
+        queries = queries_per_request(customer_token(), checkout_id)
         print(f"Timing {args.requests} requests per query, round-robin, one keep-alive session, {WARMUP} warm-ups")
         print()
         samples, complete = measure(api, checkout_id, args.requests)

@@ -96,5 +96,15 @@ class AppSettings:
         """How old (or how far ahead) a courier webhook's timestamp may be."""
         return int(self._setting("WEBHOOK_TOLERANCE_SECONDS", 300))
 
+    @property
+    def WEBHOOK_RATE(self) -> str | None:
+        """Most events one courier may send, as django-ratelimit reads it ("6000/m"); None for no limit."""
+        return self._setting("WEBHOOK_RATE", "6000/m")
+
+    @property
+    def CONFIRM_LINK_RATE(self) -> str | None:
+        """Most requests one client address may make to confirmation links ("30/m"); None for no limit."""
+        return self._setting("CONFIRM_LINK_RATE", "30/m")
+
 
 app_settings = AppSettings()

@@ -6,6 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from . import ratelimits
 from .error_codes import CodError, CodErrorCode
 from .flows import confirmation, policies
 from .money import display
@@ -24,6 +25,12 @@ def terms(request, channel: str):
 @require_http_methods(["GET", "POST"])
 def confirm(request, token: str):
     """GET shows the order and two buttons; POST applies the customer's choice and shows where the order is."""
+    wait = ratelimits.confirm_link_wait(request)
+    if wait is not None:  # guessing links, or a page reloaded in a loop
+        message = _("Too many requests from your network: wait a minute, then open the link again.")
+        response = render(request, "cod_plugin/confirm.html", {"error": {"message": message}}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     try:
         order = confirmation.order_for_link(token)  # a bad link says so before a bad form does
         if request.method == "POST":

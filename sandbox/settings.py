@@ -2,21 +2,24 @@
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from sandbox.secret_key import secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = os.environ.get("DEBUG", "1").lower() in {"1", "true", "yes", "on"}
 
-DEV_SECRET_KEY = "sandbox-insecure-dev-key-change-me"
-SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
-if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
-    # Bearer tokens are signed with this key: a public default would let anyone forge them.
-    raise ImproperlyConfigured("Set SECRET_KEY when DEBUG is off.")
+# From the environment; in development, generated on the first run into a file kept out of git (sandbox/secret_key.py).
+SECRET_KEY = secret_key(
+    debug=DEBUG,
+    env=os.environ,
+    key_file=Path(os.environ.get("SECRET_KEY_FILE", BASE_DIR / "sandbox" / ".secret_key")),
+)
 
 ALLOWED_HOSTS = ["*"] if DEBUG else [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h]
 
@@ -27,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "djmoney",
     "djmoney.contrib.exchange",
     "cod_plugin",
@@ -77,7 +81,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Sign-in: every path (the admin's login, the API's tokenCreate) goes through authenticate(), where the first
+# backend refuses an over-long password unhashed and a locked-out account or address (django-axes) before the
+# password is checked. Locked after 5 failures in a row, by account and by client address, for 15 minutes from the
+# 5th; a successful sign-in forgives that account's failures from that address only (auth.clear_own_failures).
+# No AxesMiddleware: it would answer the 5th failure itself with the lockout page; the admin's login form and
+# tokenCreate say "locked" from the 6th attempt on.
+AUTHENTICATION_BACKENDS = ["sandbox.store.auth.SignInBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+SILENCED_SYSTEM_CHECKS = ["axes.W002"]
+
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "sandbox.store.passwords.MaximumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -142,6 +161,9 @@ COD_SMS_HTTP_TOKEN = os.environ.get("COD_SMS_HTTP_TOKEN", "")
 COD_SMS_SENDER_IDS = json.loads(os.environ.get("COD_SMS_SENDER_IDS", '{"default": "CODSHOP"}'))
 # Where the customer's confirmation link points: this server as `make demo` runs it.
 COD_PUBLIC_BASE_URL = os.environ.get("COD_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Rate limits of the plugin's public endpoints (django-ratelimit's rates), counted in the default cache.
+COD_WEBHOOK_RATE = os.environ.get("COD_WEBHOOK_RATE", "6000/m")
+COD_CONFIRM_LINK_RATE = os.environ.get("COD_CONFIRM_LINK_RATE", "30/m")
 
 LOGGING = {
     "version": 1,

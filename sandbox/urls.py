@@ -6,6 +6,10 @@ from django.views.decorators.csrf import csrf_exempt
 from strawberry.django.views import GraphQLView
 
 from .schema import schema
+from .store.auth import AdminSignInForm
+
+# Every sign-in of the admin goes through the store's bounded, throttled form.
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -2,9 +2,11 @@
 
 import os
 import shutil
+import uuid
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 
 from .workers import demo_data, redis_client, shared_cache, shared_database  # noqa: F401  (fixtures for every test)
 
@@ -20,6 +22,13 @@ def pytest_runtest_makereport(item, call):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         report.outcome = "failed"
         report.longrepr = f"Skipped in CI, where nothing may be missing: {reason}"
+
+
+@pytest.fixture(autouse=True)
+def own_rate_limits():
+    """Each test counts requests against the rate limits from zero, whatever the tests before it sent."""
+    with override_settings(RATELIMIT_CACHE_PREFIX=f"rl:{uuid.uuid4().hex}:"):
+        yield
 
 
 @pytest.fixture

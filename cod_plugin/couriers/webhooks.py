@@ -12,6 +12,9 @@ recorded and taken by ``flows.courier_events``, and the answer says what became 
 ``ignored`` (the order is past it) or ``duplicate`` (a known event id); 202 ``deferred`` (it waits for an earlier
 event); 409 ``rejected`` with the error (the order cannot take it); 404 ``unknown_order`` (no such order for this
 courier; recorded all the same).
+
+Before all of these, the courier's rate: over ``COD_WEBHOOK_RATE`` events (per courier code) an event is answered
+429 ``rate_limited`` with ``Retry-After``, and nothing is read or recorded.
 """
 
 import json
@@ -22,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from .. import ratelimits
 from ..error_codes import CodError
 from ..flows import courier_events
 from ..flows.courier_events import Outcome
@@ -53,11 +57,17 @@ class WebhookErrorCode(StrEnum):
     STALE_TIMESTAMP = "stale_timestamp"
     INVALID_JSON = "invalid_json"
     UNKNOWN_ORDER = "unknown_order"
+    RATE_LIMITED = "rate_limited"
 
 
 @csrf_exempt  # signed by the courier's secret, not sent by a browser
 @require_POST
 def courier_events_view(request, code: str):
+    wait = ratelimits.webhook_wait(request, code)
+    if wait is not None:
+        response = _error(429, WebhookErrorCode.RATE_LIMITED, _("Too many events from this courier: retry later."))
+        response["Retry-After"] = str(wait)
+        return response
     if _declared_size(request) > MAX_BODY_BYTES:
         message = _("The body is over %(size)d KiB.") % {"size": MAX_BODY_BYTES // 1024}
         return _error(413, WebhookErrorCode.PAYLOAD_TOO_LARGE, message)

@@ -5,7 +5,6 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import strawberry
-from django.contrib.auth import authenticate
 from django.db import transaction
 from strawberry.relay import from_base64, to_base64
 from strawberry.types import Info
@@ -13,8 +12,7 @@ from strawberry.utils.str_converters import to_camel_case
 
 from cod_plugin.graphql.types import Money
 
-from . import models, selectors, services
-from .auth import create_token
+from . import auth, models, selectors, services
 from .services import ErrorCode, LineChange, StoreInputError
 
 MAX_PAGE = 100
@@ -224,7 +222,15 @@ class CheckoutCreateInput:
 
 @strawberry.type
 class CreateToken:
-    token: str | None
+    token: str | None = strawberry.field(description="Access token for the Authorization header: 5 minutes.")
+    refresh_token: str | None = strawberry.field(description="For tokenRefresh: 30 days, void on a password change.")
+    user: User | None
+    errors: list[StoreError]
+
+
+@strawberry.type
+class RefreshToken:
+    token: str | None = strawberry.field(description="A new access token: 5 minutes.")
     user: User | None
     errors: list[StoreError]
 
@@ -440,13 +446,23 @@ class StoreQuery:
 
 @strawberry.type
 class StoreMutation:
-    @strawberry.mutation(description="Sign in: a bearer token for the Authorization header, valid for 24 hours.")
+    @strawberry.mutation(description="Sign in: an access token (5 minutes) and a refresh token (30 days).")
     def token_create(self, info: Info, email: str, password: str) -> CreateToken:
-        user = authenticate(info.context.request, username=email.strip().lower(), password=password)
+        try:
+            user = auth.sign_in(info.context.request, email, password)
+        except StoreInputError as error:
+            return CreateToken(token=None, refresh_token=None, user=None, errors=[store_error(error)])
+        token, refresh = auth.create_token(user), auth.create_refresh_token(user)
+        return CreateToken(token=token, refresh_token=refresh, user=to_user(user), errors=[])
+
+    @strawberry.mutation(description="A new access token for a refresh token from tokenCreate.")
+    def token_refresh(self, refresh_token: str) -> RefreshToken:
+        user = auth.user_for_refresh_token(refresh_token)
         if user is None:
-            error = StoreError(field="email", message="Invalid credentials.", code=ErrorCode.INVALID_CREDENTIALS)
-            return CreateToken(token=None, user=None, errors=[error])
-        return CreateToken(token=create_token(user), user=to_user(user), errors=[])
+            message = "The refresh token is invalid or expired: sign in again."
+            error = StoreError(field="refreshToken", message=message, code=ErrorCode.INVALID)
+            return RefreshToken(token=None, user=None, errors=[error])
+        return RefreshToken(token=auth.create_token(user), user=to_user(user), errors=[])
 
     @strawberry.mutation(description="Create a customer account.")
     def account_register(self, input: AccountRegisterInput) -> AccountRegister:

@@ -11,6 +11,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
 from .models import Channel, Checkout, CheckoutLine, Customer, DeliveryMethod, Product
+from .passwords import password_problem
 from .selectors import in_stock
 
 MAX_QUANTITY = 10_000
@@ -29,6 +30,7 @@ class ErrorCode(StrEnum):
     INSUFFICIENT_STOCK = "insufficient_stock"
     NOT_FOUND = "not_found"
     REQUIRED = "required"
+    TOO_MANY_ATTEMPTS = "too_many_attempts"
     UNIQUE = "unique"
 
 
@@ -53,6 +55,9 @@ def register_customer(email: str, password: str):
     users = get_user_model().objects
     if users.filter(email__iexact=email).exists():
         raise StoreInputError(ErrorCode.UNIQUE, "An account with this email already exists.", field="email")
+    problem = password_problem(password)
+    if problem:  # before the validators, which would read all of it, and before any hashing
+        raise StoreInputError(ErrorCode.INVALID, problem, field="password")
     user = users.model(username=email, email=email)
     try:
         validate_password(password, user)

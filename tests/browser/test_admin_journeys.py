@@ -186,3 +186,39 @@ def test_the_arabic_admin_reads_right_to_left(live_server, page, store):
     assert from_right < 5 < 100 < from_left, (from_left, from_right)
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
     page.screenshot(path=screenshot_path("admin-arabic-overview"), full_page=True)
+
+
+@pytest.mark.browser_locale("ar")
+def test_in_arabic_the_prefilled_collected_amount_is_submitted(live_server, page, store):
+    from django.db import transaction
+
+    from cod_plugin.flows import lifecycle
+    from cod_plugin.models import CodOrder, CodPaymentRecord
+    from cod_plugin.rules.lifecycle import Event
+
+    # given an AED order out for delivery (AED has 2 decimals; the column keeps 3), and staff whose browser asks
+    # for Arabic, which writes decimals with a comma
+    api, _ = store
+    _, order = place(api, None, lines={"TSHIRT-001": 1}, channel="channel-ae")
+    for event in (Event.CONFIRM, Event.SHIP, Event.OUT_FOR_DELIVERY):
+        with transaction.atomic():
+            lifecycle.move(lifecycle.lock(order.pk), event, actor="staff")
+    get_user_model().objects.create_superuser("root@example.com", "root@example.com", PASSWORD)
+    page.goto(f"{live_server.url}/admin/")
+    page.fill("#id_username", "root@example.com")
+    page.fill("#id_password", PASSWORD)
+    page.locator("input[type=submit]").click()
+    page.locator("#site-name").wait_for()
+
+    # when they open the order and mark it delivered with the amount as pre-filled
+    page.goto(f"{live_server.url}/admin/cod_plugin/codorder/{order.pk}/change/")
+    delivered = page.locator("form:has(input[name=status][value=delivered])")
+    collected = delivered.locator("input[name=collected_amount]")
+    assert collected.input_value() == f"{order.amount_to_collect.amount:.2f}"
+    delivered.locator("input[type=submit]").click()
+    page.locator("#content").wait_for()
+
+    # then the courier's collection is recorded at that amount
+    record = CodPaymentRecord.objects.get(order=order)
+    assert record.amount == order.amount_to_collect
+    assert CodOrder.objects.get(pk=order.pk).status in {CodStatus.DELIVERED, CodStatus.COMPLETED}
