@@ -15,7 +15,7 @@ T0 = 1_800_000_000
 
 @pytest.fixture
 def order(api, courier):
-    return place_order(api, "ann@example.com")
+    return place_order(api, "ann@example.com", courier=courier)
 
 
 @pytest.fixture
