@@ -31,8 +31,11 @@ ACCOUNT_HOLDER = 255
 IBAN = 42
 WALLET_PROVIDER = 100
 PHONE = _column(models.CodOrder, "phone")
-# A changed shipping address: what the order keeps of it has its columns; the rest goes to the store.
+# A changed shipping address: what the order keeps of it has its columns; the rest goes to the store, with the
+# lengths of Saleor's and the sandbox's address (a store may refuse more through ``HostError``).
 COUNTRY = _column(models.CodOrder, "country")
 AREA = _column(models.CodOrder, "area")
 POSTAL_CODE = _column(models.CodOrder, "postal_code")
-ADDRESS_LINE = 255
+NAME = 100
+CITY = 100
+STREET = 255
