@@ -135,3 +135,18 @@ def test_a_receipt_and_a_reason_exactly_at_their_length_are_taken(client, order,
     delivered = put(event_for(order, "delivered", events), "data.collected.receipt", "R" * 100)
     assert post(client, delivered).status_code in {200, 202}
     assert CourierEvent.objects.count() == 2
+
+
+def test_an_out_for_delivery_window_longer_than_the_channel_allows_is_rejected_and_changes_nothing(
+    client, order, events
+):
+    # given the courier reports a window of 12 hours and one second
+    event = event_for(order, "out_for_delivery", events)
+    event["data"]["window"] = {"start": "2026-01-06T08:00:00+00:00", "end": "2026-01-06T20:00:01+00:00"}
+    before = snapshot(order)[0]
+    # when, then it is recorded as rejected with the error, and the order is as it was
+    response = post(client, event)
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "invalid" and response.json()["error"]["field"] == "window"
+    assert snapshot(order)[0] == before
+    assert CourierEvent.objects.get().outcome == "rejected"

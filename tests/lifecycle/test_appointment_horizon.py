@@ -135,3 +135,24 @@ def test_a_couriers_out_for_delivery_window_has_the_same_bound(api, confirmed, n
     order.refresh_from_db()
     assert (order.status, order.appointment_end) == ("confirmed", None)
     assert out(start + timedelta(hours=12))["order"]["status"] == "OUT_FOR_DELIVERY"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        ("9999-12-31T20:00", "9999-12-31T23:00", "Give a time between the years 2000 and 9000."),
+        (None, None, "A window can last at most 12 hours."),
+    ],
+)
+def test_the_admins_appointment_form_has_the_same_bounds(confirmed, start, end, message):
+    _, order = confirmed
+    admin = Client()
+    admin.force_login(get_user_model().objects.create_superuser("root@example.com", "root@example.com", "x"))
+    if start is None:
+        begin = timezone.localtime() + timedelta(days=1)
+        start, end = begin.strftime("%Y-%m-%dT%H:%M"), (begin + timedelta(hours=13)).strftime("%Y-%m-%dT%H:%M")
+    url = f"/admin/cod_plugin/codorder/{order.pk}/reschedule/"
+    response = admin.post(url, {"window_start": start, "window_end": end}, follow=True)
+    assert [m.message for m in response.context["messages"]] == [message]
+    assert saved(order) == (None, None, 0, 0)
+    assert admin.get(f"/admin/cod_plugin/codorder/{order.pk}/change/").status_code == 200
