@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from ..error_codes import CodError, CodErrorCode
-from ..money import minor_units
+from ..money import display, minor_units
 
 # The amount columns: DecimalField(max_digits=15, decimal_places=3).
 AMOUNT_DIGITS = 15
@@ -87,7 +87,7 @@ def amount(
     if positive and number <= 0:
         raise CodError(CodErrorCode.INVALID, _("The amount must be above zero."), field=field)
     if maximum is not None and number > maximum:
-        message = _("The amount can be at most %(maximum)s.") % {"maximum": maximum}
+        message = _("The amount can be at most %(maximum)s.") % {"maximum": display(maximum, currency)}
         raise CodError(CodErrorCode.INVALID, message, field=field)
     return exact
 

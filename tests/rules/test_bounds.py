@@ -102,7 +102,7 @@ def test_an_amount_that_is_not_finite_positive_in_minor_units_and_within_the_col
 def test_an_amount_may_be_exactly_its_maximum_and_not_one_minor_unit_more():
     assert bounds.amount("179.20", field="a", currency="USD", maximum=Decimal("179.20")) == Decimal("179.20")
     error = refused(bounds.amount, "179.21", field="a", currency="USD", maximum=Decimal("179.20"))
-    assert error.message == "The amount can be at most 179.20."
+    assert error.message == "The amount can be at most $179.20."
 
 
 def test_the_messages_say_what_to_give():
