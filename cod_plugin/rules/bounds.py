@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..error_codes import CodError, CodErrorCode
 from ..money import display, minor_units
@@ -41,7 +42,8 @@ def text(value: object, *, field: str, max_length: int, required: bool = False, 
     if required and not value:
         raise CodError(CodErrorCode.REQUIRED, _("This field is required."), field=field)
     if len(value) > max_length:
-        message = _("Give at most %(count)d characters.") % {"count": max_length}
+        message = ngettext("Give at most %(count)d character.", "Give at most %(count)d characters.", max_length)
+        message %= {"count": max_length}
         raise CodError(CodErrorCode.INVALID, message, field=field)
     return value
 
@@ -82,7 +84,12 @@ def amount(
     places = minor_units(currency)
     exact = number.quantize(Decimal(1).scaleb(-places))
     if exact != number:
-        message = _("%(currency)s amounts have at most %(count)d decimals.") % {"currency": currency, "count": places}
+        message = ngettext(
+            "%(currency)s amounts have at most %(count)d decimal.",
+            "%(currency)s amounts have at most %(count)d decimals.",
+            places,
+        )
+        message %= {"currency": currency, "count": places}
         raise CodError(CodErrorCode.INVALID, message, field=field)
     if positive and number <= 0:
         raise CodError(CodErrorCode.INVALID, _("The amount must be above zero."), field=field)
@@ -134,10 +141,18 @@ def window(
     if end <= start:
         raise CodError(CodErrorCode.INVALID, _("The window must end after it starts."), field=field)
     if end - start > timedelta(hours=max_hours):
-        message = _("A window can last at most %(count)d hours.") % {"count": max_hours}
+        message = ngettext(
+            "A window can last at most %(count)d hour.", "A window can last at most %(count)d hours.", max_hours
+        )
+        message %= {"count": max_hours}
         raise CodError(CodErrorCode.INVALID, message, field=field)
     if end > now + timedelta(days=max_days):
-        message = _("A window can end at most %(count)d days from now.") % {"count": max_days}
+        message = ngettext(
+            "A window can end at most %(count)d day from now.",
+            "A window can end at most %(count)d days from now.",
+            max_days,
+        )
+        message %= {"count": max_days}
         raise CodError(CodErrorCode.INVALID, message, field=field)
     if future and start <= now:
         message = _("Choose a window in the future that ends after it starts.")
