@@ -26,6 +26,9 @@ IDEMPOTENCY_KEY = _column(models.CodRefund, "idempotency_key")
 SKU = _column(models.CodReturnLine, "sku")
 DECISION_NOTE = _column(models.CodReturnRequest, "decision_note")
 DESCRIPTION = 2000
+CHANNEL = _column(models.CodPolicy, "channel")
+# What staff search orders by: an order number or the end of a phone number.
+SEARCH = 100
 # Refund details, kept in the refund's JSON column.
 ACCOUNT_HOLDER = 255
 IBAN = 42

@@ -227,3 +227,18 @@ def test_the_goods_received(api, completed):
     received = {"id": return_id, "lines": [{"sku": "TSHIRT-001", "quantity": 1}]}
     for bad in (*BAD_TEXTS.values(), "x" * 65):
         assert_refused(api, RECEIVE, received, support, "lines.0.sku", bad, "lines.sku")
+
+
+ORDERS = "query($f: CodOrderFilterInput) { codOrders(filter: $f) { totalCount } }"
+
+
+@pytest.mark.parametrize("name", ["search", "channel"])
+def test_the_staff_order_list_filters(api, name):
+    staff = staff_token()
+    for bad in (*BAD_TEXTS.values(), "x" * 101):
+        body = api.raw(ORDERS, {"f": {name: bad}}, token=staff)
+        assert body["data"] is None
+        [error] = body["errors"]
+        assert (error["extensions"]["code"], error["extensions"]["field"]) == ("INVALID", f"filter.{name}")
+        assert not any(text in error["message"] for text in INTERNAL)
+    assert api(ORDERS, {"f": {name: "x" * 100}}, token=staff)["codOrders"]["totalCount"] == 0
