@@ -27,6 +27,9 @@ SKU = _column(models.CodReturnLine, "sku")
 DECISION_NOTE = _column(models.CodReturnRequest, "decision_note")
 DESCRIPTION = 2000
 CHANNEL = _column(models.CodPolicy, "channel")
+LANGUAGE = _column(models.CodTerms, "language")
+# The key inside a Relay global ID (a checkout's token, a row's pk).
+GLOBAL_ID_KEY = _column(models.CodOrder, "checkout_ref")
 # What staff search orders by: an order number or the end of a phone number.
 SEARCH = 100
 # Refund details, kept in the refund's JSON column.

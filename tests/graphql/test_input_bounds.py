@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 from django.apps import apps
 from django.utils import timezone
+from strawberry.relay import to_base64
 
 from cod_plugin.models import CodRefund
 from tests.lifecycle.helpers import MARK_PAID, RESCHEDULE, UPDATE, confirm, place, staff_token
@@ -242,3 +243,26 @@ def test_the_staff_order_list_filters(api, name):
         assert (error["extensions"]["code"], error["extensions"]["field"]) == ("INVALID", f"filter.{name}")
         assert not any(text in error["message"] for text in INTERNAL)
     assert api(ORDERS, {"f": {name: "x" * 100}}, token=staff)["codOrders"]["totalCount"] == 0
+
+
+SETTINGS = 'query($c: String!, $l: String! = "en") { codSettings(channel: $c, languageCode: $l) { enabled } }'
+ELIGIBILITY = "query($id: ID!) { codEligibility(checkoutId: $id) { isEligible } }"
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "field"),
+    [
+        (SETTINGS, {"c": "default\x00"}, "channel"),
+        (SETTINGS, {"c": "default\ud800"}, "channel"),
+        (SETTINGS, {"c": "c" * 101}, "channel"),
+        (SETTINGS, {"c": "default-channel", "l": "en\x00"}, "languageCode"),
+        (SETTINGS, {"c": "default-channel", "l": "e" * 11}, "languageCode"),
+        (ELIGIBILITY, {"id": to_base64("Checkout", "tok\x00en")}, "checkoutId"),
+        (ELIGIBILITY, {"id": to_base64("Checkout", "t" * 65)}, "checkoutId"),
+    ],
+)
+def test_the_public_queries(api, query, variables, field):
+    body = api.raw(query, variables)
+    [error] = body["errors"]
+    assert (error["extensions"]["code"], error["extensions"]["field"]) == ("INVALID", field)
+    assert not any(text in error["message"] for text in INTERNAL)
