@@ -10,6 +10,7 @@ Written here rather than taken from a library: the table in DESIGN.md has none f
 fields cover only the admin of the three ways in (babel gives the minor units, through ``money``).
 """
 
+import math
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -59,17 +60,23 @@ def refuse_unstorable(value: str, *, field: str) -> None:
 
 
 def refuse_unstorable_json(value: object, *, field: str) -> None:
-    """``refuse_unstorable`` for every key and string of a parsed JSON document, the field naming where."""
-    if isinstance(value, str):
-        refuse_unstorable(value, field=field)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            path = f"{field}.{key}" if field else str(key)
-            refuse_unstorable(str(key), field=path)
-            refuse_unstorable_json(item, field=path)
-    elif isinstance(value, list):
-        for item in value:
-            refuse_unstorable_json(item, field=field)
+    """``refuse_unstorable`` for every key and string of a parsed JSON document, and INVALID for a number past
+    what a float holds (``1e400`` parses as infinity, which no JSON column stores); the field names where. Walked
+    without recursion: a document nested as deep as the parser allows is no deeper here."""
+    waiting = [(field, value)]
+    while waiting:
+        path, item = waiting.pop()
+        if isinstance(item, str):
+            refuse_unstorable(item, field=path)
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise CodError(CodErrorCode.INVALID, _("Give a finite number."), field=path)
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                child_path = f"{path}.{key}" if path else str(key)
+                refuse_unstorable(str(key), field=child_path)
+                waiting.append((child_path, child))
+        elif isinstance(item, list):
+            waiting.extend((path, child) for child in item)
 
 
 def amount(

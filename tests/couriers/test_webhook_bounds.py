@@ -1,11 +1,13 @@
 """Every field of a courier's event, bounded: too long, NUL, unpaired surrogate, wrong type and bad numbers are a 400
 with the code and the field, and nothing is recorded; a text exactly at its length is taken whole."""
 
+import json
+
 import pytest
 
 from cod_plugin.models import CodOrder, CodOrderEvent, CodPaymentRecord, CourierEvent
 
-from .conftest import place_order, post
+from .conftest import URL, headers, place_order, post
 
 WINDOW = {"start": "2026-01-06T10:00:00+07:00", "end": "2026-01-06T12:00:00+07:00"}
 COLLECTED = {"amount": "89.00", "currency": "USD", "method": "cash", "receipt": "R-1"}
@@ -150,3 +152,21 @@ def test_an_out_for_delivery_window_longer_than_the_channel_allows_is_rejected_a
     assert response.json()["error"]["code"] == "invalid" and response.json()["error"]["field"] == "window"
     assert snapshot(order)[0] == before
     assert CourierEvent.objects.get().outcome == "rejected"
+
+
+def test_a_number_past_what_a_float_holds_anywhere_in_the_body_is_refused(client, order, events):
+    # given 1e400 as a JSON number where the parser reads no amount: it would be kept as infinity
+    event = event_for(order, "shipped", events)
+    body = json.dumps(event).replace('"data": {', '"data": {"weight": 1e400, ', 1).encode()
+    before = snapshot(order)
+    response = client.post(URL, body, content_type="application/json", **headers(body))
+    assert response.status_code == 400
+    assert (response.json()["error"]["code"], response.json()["error"]["field"]) == ("invalid", "data.weight")
+    assert snapshot(order) == before
+
+
+def test_a_body_nested_as_deep_as_the_parser_allows_is_answered(client, order, events):
+    event = event_for(order, "shipped", events)
+    body = json.dumps(event).replace('"data": {', '"deep": ' + "[" * 900 + "]" * 900 + ', "data": {', 1).encode()
+    response = client.post(URL, body, content_type="application/json", **headers(body))
+    assert response.status_code in {200, 400}

@@ -153,3 +153,9 @@ def test_a_window_must_end_after_it_starts_and_an_appointment_start_in_the_futur
     assert refused(window, start, start).message == "The window must end after it starts."
     assert refused(window, NOW, NOW + timedelta(hours=1)).field == "window"
     window(NOW - timedelta(hours=1), NOW + timedelta(hours=1), future=False)  # a courier's, begun already
+
+
+def test_a_number_past_what_a_float_holds_is_refused_wherever_it_is_in_a_json_document():
+    error = refused(bounds.refuse_unstorable_json, {"data": {"weight": float("inf")}}, field="")
+    assert (error.code, error.field) == ("invalid", "data.weight")
+    bounds.refuse_unstorable_json({"data": {"weight": 1.5, "deep": [[[[]]]]}}, field="")
