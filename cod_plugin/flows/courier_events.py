@@ -228,7 +228,11 @@ def _apply_deferred(order: CodOrder, courier: Courier) -> None:
     """Events that came before the ones they follow, tried again in the order they happened."""
     waiting = CourierEvent.objects.filter(order=order, outcome=Outcome.DEFERRED).order_by("occurred_at", "pk")
     for row in waiting:
-        outcome = _retry(order, parse_event(row.payload).update, actor=_actor(courier))
+        try:
+            update = parse_event(row.payload).update
+        except CodError:  # kept before today's bounds (a longer note), it can no longer be taken
+            update = None
+        outcome = Outcome.REJECTED if update is None else _retry(order, update, actor=_actor(courier))
         if outcome is not Outcome.DEFERRED:
             _set_outcome(row.courier_id, row.event_id, outcome)
 

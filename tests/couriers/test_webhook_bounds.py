@@ -170,3 +170,16 @@ def test_a_body_nested_as_deep_as_the_parser_allows_is_answered(client, order, e
     body = json.dumps(event).replace('"data": {', '"deep": ' + "[" * 900 + "]" * 900 + ', "data": {', 1).encode()
     response = client.post(URL, body, content_type="application/json", **headers(body))
     assert response.status_code in {200, 400}
+
+
+def test_a_deferred_event_kept_before_these_bounds_is_rejected_when_its_turn_comes(client, order, events, courier):
+    # given a deferred failed attempt stored with a note longer than the note's length now
+    old = event_for(order, "delivery_failed", events)
+    old["data"]["note"] = "n" * 300
+    CourierEvent.objects.create(
+        courier=courier, event_id=old["event_id"], order=order, kind="delivery_failed",
+        occurred_at=old["occurred_at"], payload=old, outcome="deferred",
+    )  # fmt: skip
+    # when the event it waited for arrives, then that one is applied and the old one rejected
+    assert post(client, event_for(order, "shipped", events)).json() == {"status": "applied"}
+    assert CourierEvent.objects.get(event_id=old["event_id"]).outcome == "rejected"
