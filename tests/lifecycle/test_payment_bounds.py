@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from strawberry.relay import to_base64
 
 from cod_plugin.models import CodOrder, CodOrderEvent, CodPaymentRecord
 
@@ -108,3 +109,18 @@ def test_the_admin_payment_form_has_the_same_bounds(delivered, amount, taken):
     data = {"amount": amount, "method": "cash", "receipt": "FS-R-9"}
     admin.post(f"/admin/cod_plugin/codorder/{order.pk}/payment/", data)
     assert CodPaymentRecord.objects.filter(order=order).exists() is taken
+
+
+@pytest.mark.parametrize(("amount", "taken"), [("10.001", True), ("10.0001", False), ("10.506", False)])
+def test_kwd_takes_three_decimals_and_not_four(api, staff, amount, taken):
+    # given a delivered KWD order with 10.505 to collect
+    from tests.admin.cod_orders import make_orders
+
+    (order,) = make_orders(1, channel="channel-kw", country="KW", area="", currency="KWD", status="delivered")
+    CodOrder.objects.filter(pk=order.pk).update(amount_to_collect=Decimal("10.505"))
+    money = {"amount": amount, "currency": "KWD"}
+    answer = api(RECORD, {"id": to_base64("CodOrder", order.pk), "a": money, "r": "R-1"}, token=staff)
+    errors = [(e["code"], e["field"]) for e in answer["codOrderRecordPayment"]["errors"]]
+    assert errors == ([] if taken else [("INVALID", "collectedAmount")])
+    record = CodPaymentRecord.objects.filter(order=order).first()
+    assert (record.amount.amount if record else None) == (Decimal(amount) if taken else None)
