@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from cod_plugin import models
+from cod_plugin import limits, models
 from cod_plugin.error_codes import CodError
 from cod_plugin.flows import delivery, orders, payment, shipping
 from cod_plugin.host import get_adapter
@@ -307,14 +307,14 @@ class WindowForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=DELIVERY_STATUSES)
-    tracking_number = forms.CharField(label=_("tracking number"), max_length=64, required=False)
+    tracking_number = forms.CharField(label=_("tracking number"), max_length=limits.TRACKING_NUMBER, required=False)
     window_start = WindowField(label=_("appointment from"), required=False)
     window_end = WindowField(label=_("appointment until"), required=False)
     reason = forms.ChoiceField(label=_("refusal reason"), choices=[("", "—"), *REFUSAL_REASONS], required=False)
-    note = forms.CharField(label=_("note"), max_length=255, required=False)
+    note = forms.CharField(label=_("note"), max_length=limits.NOTE, required=False)
     collected_amount = forms.DecimalField(label=_("collected amount"), max_digits=15, decimal_places=3, required=False)
     collection_method = forms.ChoiceField(label=_("collection method"), choices=COLLECTION_METHODS, required=False)
-    receipt = forms.CharField(label=_("courier receipt"), max_length=100, required=False)
+    receipt = forms.CharField(label=_("courier receipt"), max_length=limits.RECEIPT, required=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -348,7 +348,7 @@ class StatusForm(forms.Form):
 class PaymentForm(forms.Form):
     amount = forms.DecimalField(label=_("collected amount"), max_digits=15, decimal_places=3)
     method = forms.ChoiceField(label=_("collection method"), choices=COLLECTION_METHODS)
-    receipt = forms.CharField(label=_("courier receipt"), max_length=100)
+    receipt = forms.CharField(label=_("courier receipt"), max_length=limits.RECEIPT)
 
     def submit(self, pk: int, *, actor: str, currency: str) -> models.CodOrder:
         data = self.cleaned_data

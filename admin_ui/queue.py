@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cod_plugin import limits
 from cod_plugin.conf import app_settings
 from cod_plugin.error_codes import CodError
 from cod_plugin.flows import confirmation, standing
@@ -35,7 +36,7 @@ from .models import ConfirmationQueue
 VIEW_ORDERS = "cod_plugin.view_codorder"
 RECORD_OUTCOMES = "confirmation queue: outcomes and changes"  # the role table's entry
 UPCOMING = 10
-NOTE_LENGTH = 255
+NOTE_LENGTH = limits.NOTE
 
 
 # ---- which order comes next
@@ -153,6 +154,18 @@ ADDRESS_FIELDS = {
     "phone": _("Phone"),
 }
 
+# The API's lengths (``cod_plugin.limits``): the same address is refused alike wherever it is typed.
+ADDRESS_LENGTHS = {
+    "first_name": limits.NAME,
+    "last_name": limits.NAME,
+    "street": limits.STREET,
+    "city": limits.CITY,
+    "area": limits.AREA,
+    "postal_code": limits.POSTAL_CODE,
+    "country": limits.COUNTRY,
+    "phone": limits.PHONE,
+}
+
 
 class ModifyForm(forms.Form):
     """The address as the customer gave it on the phone, and a quantity per line (0 removes it)."""
@@ -164,7 +177,7 @@ class ModifyForm(forms.Form):
         self.host_order = host_order
         address = host_order.shipping_address
         for name, label in ADDRESS_FIELDS.items():
-            length = 2 if name == "country" else 255
+            length = ADDRESS_LENGTHS[name]
             self.fields[name] = forms.CharField(label=label, required=name == "country", max_length=length)
             self.initial[name] = getattr(address, name) if address else ""
         for index, line in enumerate(host_order.lines):

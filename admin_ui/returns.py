@@ -37,7 +37,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cod_plugin import models
+from cod_plugin import limits, models
 from cod_plugin.flows import refunds, returns, standing
 from cod_plugin.money import display
 from cod_plugin.permissions import HANDLE_REFUNDS
@@ -137,10 +137,10 @@ class RefundForm(ActionForm):
 
     amount = forms.DecimalField(label=_("Amount"), max_digits=15, decimal_places=3)
     method = forms.ChoiceField(label=_("Refund method"), choices=[("", "---------"), *models.RefundMethod.choices])
-    iban = forms.CharField(label=_("IBAN"), required=False, max_length=42)
-    account_holder = forms.CharField(label=_("Account holder"), required=False, max_length=255)
-    wallet_provider = forms.CharField(label=_("Wallet provider"), required=False, max_length=100)
-    wallet_phone = forms.CharField(label=_("Wallet phone number"), required=False, max_length=32)
+    iban = forms.CharField(label=_("IBAN"), required=False, max_length=limits.IBAN)
+    account_holder = forms.CharField(label=_("Account holder"), required=False, max_length=limits.ACCOUNT_HOLDER)
+    wallet_provider = forms.CharField(label=_("Wallet provider"), required=False, max_length=limits.WALLET_PROVIDER)
+    wallet_phone = forms.CharField(label=_("Wallet phone number"), required=False, max_length=limits.PHONE)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=refunds.MAX_KEY)
 
     BANK_FIELDS = ("iban", "account_holder")

@@ -77,6 +77,16 @@ class CodPolicy(models.Model):
     confirmation_retry_minutes = models.PositiveIntegerField(_("minutes between confirmation calls"), default=60)
     review_business_days = models.PositiveSmallIntegerField(_("business days to review an order"), default=1)
     max_reschedules = models.PositiveSmallIntegerField(_("appointment changes allowed"), default=2)
+    appointment_max_days = models.PositiveSmallIntegerField(
+        _("days ahead an appointment may be set"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    appointment_max_hours = models.PositiveSmallIntegerField(
+        _("longest appointment window (hours)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(72)],
+    )
     unpaid_grace_hours = models.PositiveIntegerField(_("hours after the appointment before cancelling"), default=24)
     claim_grace_days = models.PositiveSmallIntegerField(_("days a Paid claim may wait for the courier"), default=3)
     strikes_to_suspend = models.PositiveSmallIntegerField(_("strikes that suspend COD"), default=3)

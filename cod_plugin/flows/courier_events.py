@@ -8,7 +8,6 @@ once an earlier event has moved the order. So shuffled events end where the same
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from functools import cache
 
@@ -17,10 +16,12 @@ from django.db.models import Exists
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import limits
 from ..couriers.signing import tolerance_seconds
 from ..error_codes import CodError, CodErrorCode
 from ..host import get_adapter
 from ..models import CodOrder, Courier, CourierEvent
+from ..rules import bounds
 from ..rules import lifecycle as lifecycle_rules
 from ..rules.lifecycle import IN_TRANSIT, RefusalReason
 from ..rules.policy import CollectionMethod
@@ -208,7 +209,7 @@ def _keep_facts(order: CodOrder, update: delivery.StatusUpdate, *, actor: str) -
 
 def _refused_before_return(order: CodOrder, update: delivery.StatusUpdate, *, actor: str) -> None:
     reason = RefusalReason(update.reason)
-    order.refusal_reason, order.refusal_note = reason.value, update.note[:255]
+    order.refusal_reason, order.refusal_note = reason.value, update.note
     order.save(update_fields=["refusal_reason", "refusal_note", "updated_at"])
     lifecycle.record(order, "refused_before_return", actor=actor, reason=reason.value, data={"note": update.note})
     get_adapter().cancel_order(order.order_ref, reason=f"COD refused: {reason.value}")
@@ -228,7 +229,11 @@ def _apply_deferred(order: CodOrder, courier: Courier) -> None:
     """Events that came before the ones they follow, tried again in the order they happened."""
     waiting = CourierEvent.objects.filter(order=order, outcome=Outcome.DEFERRED).order_by("occurred_at", "pk")
     for row in waiting:
-        outcome = _retry(order, parse_event(row.payload).update, actor=_actor(courier))
+        try:
+            update = parse_event(row.payload).update
+        except CodError:  # kept before today's bounds (a longer note), it can no longer be taken
+            update = None
+        outcome = Outcome.REJECTED if update is None else _retry(order, update, actor=_actor(courier))
         if outcome is not Outcome.DEFERRED:
             _set_outcome(row.courier_id, row.event_id, outcome)
 
@@ -254,50 +259,47 @@ def _actor(courier: Courier) -> str:
 
 
 def parse_event(body: object) -> InboundEvent:
-    """The courier's JSON event, checked; raises ``CodError`` (``required`` or ``invalid``) with the field."""
+    """The courier's JSON event, checked (``rules.bounds``); raises ``CodError`` (``required`` or ``invalid``)
+    with the field. Every string of the body is checked, as the body is stored whole."""
     if not isinstance(body, dict):
         raise CodError(CodErrorCode.INVALID, _("The event must be a JSON object."))
-    event_id = _text(body, "event_id", max_length=100)
-    status = _text(body, "type", max_length=32)
+    bounds.refuse_unstorable_json(body, field="")
+    event_id = _text(body, "event_id", max_length=limits.EVENT_ID)
+    status = _text(body, "type", max_length=limits.EVENT_TYPE)
     if status not in TYPES:
         raise CodError(CodErrorCode.INVALID, _("Unknown event type."), field="type")
-    reference = _text(body, "reference", max_length=32)
+    reference = _text(body, "reference", max_length=limits.ORDER_NUMBER)
     occurred_at = _occurred_at(body)
     return InboundEvent(event_id=event_id, reference=reference, update=_update(status, occurred_at, body), payload=body)
 
 
 def _update(status: str, occurred_at: datetime, body: dict) -> delivery.StatusUpdate:
     data = _object(body, "data")
+    tracking = _text(
+        data, "tracking_number", field="data.tracking_number", max_length=limits.TRACKING_NUMBER, required=False
+    )
     return delivery.StatusUpdate(
         status=status,
         occurred_at=occurred_at,
-        tracking_number=_text(data, "tracking_number", field="data.tracking_number", max_length=64, required=False),
+        tracking_number=tracking,
         window=_window(data),
         reason=_reason(status, data),
-        note=_text(data, "note", field="data.note", max_length=1000, required=False),
+        note=_text(data, "note", field="data.note", max_length=limits.NOTE, required=False),
         collected=_collected(data),
     )
 
 
 def _reason(status: str, data: dict) -> str:
     refused = status == CodStatus.REFUSED
-    reason = _text(data, "reason", field="data.reason", max_length=255, required=refused)
+    reason = _text(data, "reason", field="data.reason", max_length=limits.REASON, required=refused)
     if refused and reason not in set(RefusalReason):
         raise CodError(CodErrorCode.INVALID, _("Unknown refusal reason."), field="data.reason")
     return reason
 
 
 def _text(source: dict, key: str, *, field: str = "", max_length: int, required: bool = True) -> str:
-    field = field or key
-    value = source.get(key)
-    if value is None or value == "":
-        if required:
-            raise CodError(CodErrorCode.REQUIRED, _("This field is required."), field=field)
-        return ""
-    if not isinstance(value, str) or len(value) > max_length:
-        message = _("Give a string of at most %(count)d characters.") % {"count": max_length}
-        raise CodError(CodErrorCode.INVALID, message, field=field)
-    return value
+    # Sent as is: kept unstripped, as the courier's signature covers it.
+    return bounds.text(source.get(key), field=field or key, max_length=max_length, required=required, strip=False)
 
 
 def _object(source: dict, key: str, *, field: str = "") -> dict:
@@ -307,19 +309,8 @@ def _object(source: dict, key: str, *, field: str = "") -> dict:
     return value
 
 
-def _moment(source: dict, key: str, *, field: str) -> datetime:
-    text = _text(source, key, field=field, max_length=40)
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise CodError(CodErrorCode.INVALID, _("Give an ISO 8601 time with its UTC offset."), field=field)
-    return moment
-
-
 def _occurred_at(body: dict) -> datetime:
-    moment = _moment(body, "occurred_at", field="occurred_at")
+    moment = bounds.parse_moment(body.get("occurred_at"), field="occurred_at")
     # An event from the future would make every real one after it look late.
     if moment > timezone.now() + timedelta(seconds=tolerance_seconds()):
         raise CodError(CodErrorCode.INVALID, _("The event cannot have happened in the future."), field="occurred_at")
@@ -327,11 +318,12 @@ def _occurred_at(body: dict) -> datetime:
 
 
 def _window(data: dict) -> delivery.Window | None:
+    """The window as sent; its horizon is the order's channel's, checked by ``delivery.apply``."""
     window = _object(data, "window", field="data.window")
     if not window:
         return None
-    start = _moment(window, "start", field="data.window.start")
-    end = _moment(window, "end", field="data.window.end")
+    start = bounds.parse_moment(window.get("start"), field="data.window.start")
+    end = bounds.parse_moment(window.get("end"), field="data.window.end")
     if end <= start:
         raise CodError(CodErrorCode.INVALID, _("The window must end after it starts."), field="data.window")
     return delivery.Window(start=start, end=end)
@@ -341,24 +333,18 @@ def _collected(data: dict) -> delivery.Collected | None:
     collected = _object(data, "collected", field="data.collected")
     if not collected:
         return None
-    method = _text(collected, "method", field="data.collected.method", max_length=20)
+    method = _text(collected, "method", field="data.collected.method", max_length=limits.METHOD)
     if method not in CollectionMethod.ALL:
         raise CodError(CodErrorCode.INVALID, _("Unknown collection method."), field="data.collected.method")
+    currency = _currency(collected)
     return delivery.Collected(
-        amount=_amount(collected),
-        currency=_text(collected, "currency", field="data.collected.currency", max_length=3).upper(),
+        amount=bounds.amount(collected.get("amount"), field="data.collected.amount", currency=currency),
+        currency=currency,
         method=method,
-        receipt=_text(collected, "receipt", field="data.collected.receipt", max_length=100, required=False),
+        receipt=_text(collected, "receipt", field="data.collected.receipt", max_length=limits.RECEIPT, required=False),
     )
 
 
-def _amount(collected: dict) -> Decimal:
-    text = _text(collected, "amount", field="data.collected.amount", max_length=20)
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        amount = None
-    if amount is None or not amount.is_finite() or amount <= 0:
-        message = _("Give the amount as a positive decimal string.")
-        raise CodError(CodErrorCode.INVALID, message, field="data.collected.amount")
-    return amount
+def _currency(collected: dict) -> str:
+    field = "data.collected.currency"
+    return _text(collected, "currency", field=field, max_length=limits.CURRENCY).upper()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ..error_codes import CodError, CodErrorCode
 from ..host import get_adapter
 from ..models import CodOrder, Courier
+from ..rules import bounds
 from ..rules.lifecycle import Event, RefusalReason
 from ..rules.statuses import CodStatus
 from . import lifecycle, payment, standing
@@ -66,7 +67,7 @@ def apply(order: CodOrder, update: StatusUpdate, *, actor: str, tolerate_late: b
     event = EVENTS.get(update.status)
     if event is None:
         raise CodError(CodErrorCode.INVALID, _("Unknown status."), field="status")
-    _validate(update)
+    _validate(order, update)
     if tolerate_late and _arrives_late(order, event, update):
         lifecycle.record(
             order,
@@ -93,13 +94,28 @@ def _arrives_late(order: CodOrder, event: Event, update: StatusUpdate) -> bool:
     return bool(older) or lifecycle.is_late(order, event)
 
 
-def _validate(update: StatusUpdate) -> None:
+def _validate(order: CodOrder, update: StatusUpdate) -> None:
     if update.status == CodStatus.REFUSED and update.reason not in set(RefusalReason):
         raise CodError(CodErrorCode.INVALID, _("Give a refusal reason."), field="reason")
-    if update.window and update.window.start >= update.window.end:
-        raise CodError(CodErrorCode.INVALID, _("The window must end after it starts."), field="window")
+    if update.window:
+        # Bounded around when the courier reported it: a report read late is still the same report.
+        check_window(order, update.window, future=False, now=update.occurred_at)
     if update.collected and update.collected.amount <= 0:
         raise CodError(CodErrorCode.INVALID, _("The collected amount must be positive."), field="collectedAmount")
+
+
+def check_window(order: CodOrder, window: Window, *, future: bool, now: datetime | None = None) -> None:
+    """The window within the horizon of the order's channel (``rules.bounds.window``) from ``now``."""
+    policy = standing.policy_for(order)
+    bounds.window(
+        window.start,
+        window.end,
+        field="window",
+        now=now or timezone.now(),
+        max_days=policy.appointment_max_days,
+        max_hours=policy.appointment_max_hours,
+        future=future,
+    )
 
 
 # Each handler moves the locked order first, saving only what it changes and ``seen`` (``_seen``) with it.
@@ -158,7 +174,7 @@ def _refused(order, update, actor, seen):
         actor=actor,
         reason=reason.value,
         data={"note": update.note},
-        fields={"refusal_reason": reason.value, "refusal_note": update.note[:255], **seen},
+        fields={"refusal_reason": reason.value, "refusal_note": update.note, **seen},
         partial=True,
     )
     get_adapter().cancel_order(order.order_ref, reason=f"COD refused: {reason.value}")
@@ -185,11 +201,8 @@ HANDLERS = {
 def reschedule(
     order_pk: int, window: Window, *, actor: str, customer_key: str | None = None, courier: Courier | None = None
 ) -> CodOrder:
-    """Pick or move the delivery appointment; moving it is limited by the channel's policy."""
-    if window.start >= window.end or window.start <= timezone.now():
-        raise CodError(
-            CodErrorCode.INVALID, _("Choose a window in the future that ends after it starts."), field="window"
-        )
+    """Pick or move the delivery appointment, in the future and within the channel's horizon; moving it is
+    limited by the channel's policy."""
     with transaction.atomic():
         order = lifecycle.lock(order_pk)
         if customer_key is not None and order.customer_key != customer_key:
@@ -197,6 +210,7 @@ def reschedule(
         _require_courier(order, courier)
         if order.status not in APPOINTABLE:
             raise lifecycle.invalid(order, Event.OUT_FOR_DELIVERY)
+        check_window(order, window, future=True)
         moving = order.appointment_start is not None
         if moving and order.reschedules >= standing.policy_for(order).max_reschedules:
             raise CodError(CodErrorCode.RESCHEDULE_LIMIT, _("The appointment cannot be moved again."), field="window")

@@ -10,7 +10,7 @@ from djmoney.money import Money
 from ..error_codes import CodError, CodErrorCode
 from ..host import CustomerSnapshot, get_adapter
 from ..models import CodOrder, CodPaymentClaim, CodPaymentRecord
-from ..money import round_money
+from ..rules import bounds
 from ..rules.lifecycle import Event
 from ..rules.statuses import CodStatus
 from . import lifecycle, standing
@@ -55,7 +55,7 @@ def record_payment(
             _("The order is paid in %(currency)s.") % {"currency": order.amount_to_collect.currency},
             field="collectedAmount",
         )
-    amount = round_money(amount, currency)
+    amount = _collected(order, amount, currency)
     payment = CodPaymentRecord.objects.create(
         order=order, amount=Money(amount, currency), method=method, receipt=receipt, source=source
     )
@@ -69,6 +69,12 @@ def record_payment(
     standing.completed(order, actor=actor)
     get_adapter().mark_order_paid(order.order_ref)
     return payment
+
+
+def _collected(order: CodOrder, amount: Decimal, currency: str) -> Decimal:
+    """A collected amount above zero, in the currency's minor units, and at most the amount to collect: a
+    shortfall is the courier's to explain (the discrepancy flag), more than the order asks is a typing error."""
+    return bounds.amount(amount, field="collectedAmount", currency=currency, maximum=order.amount_to_collect.amount)
 
 
 def record_by_staff(
@@ -99,8 +105,9 @@ def _correct(
             _("The order is paid in %(currency)s.") % {"currency": record.amount.currency},
             field="collectedAmount",
         )
+    amount = _collected(order, amount, currency)
     before = str(record.amount.amount)
-    record.amount, record.receipt, record.source = Money(round_money(amount, currency), currency), receipt, "staff"
+    record.amount, record.receipt, record.source = Money(amount, currency), receipt, "staff"
     record.save(update_fields=["amount", "amount_currency", "receipt", "source"])
     lifecycle.record(
         order,
@@ -109,6 +116,8 @@ def _correct(
         data={"before": before, "after": str(record.amount.amount), "receipt": receipt},
     )
     if record.amount.amount == order.amount_to_collect.amount:
-        lifecycle.move(order, Event.COMPLETE, actor=actor, fields={"claim_unverified": False})
+        # The corrected receipt settles the discrepancy: the flag lasts until the order completes.
+        fields = {"claim_unverified": False, "amount_discrepancy": False}
+        lifecycle.move(order, Event.COMPLETE, actor=actor, fields=fields)
         standing.completed(order, actor=actor)
         get_adapter().mark_order_paid(order.order_ref)

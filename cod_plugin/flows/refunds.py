@@ -20,9 +20,11 @@ from djmoney.money import Money
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
+from .. import limits
 from ..error_codes import CodError, CodErrorCode
 from ..models import CodOrder, CodPaymentRecord, CodPolicy, CodRefund, CodReturnRequest, RefundMethod
 from ..money import display
+from ..rules import bounds
 from ..rules import refunds as rules
 from ..rules.lifecycle import Event
 from ..rules.statuses import CodStatus
@@ -105,11 +107,7 @@ def _create(
 
 
 def _key(idempotency_key: str) -> str:
-    key = (idempotency_key or "").strip()
-    if not key or len(key) > MAX_KEY:
-        message = _("Give an idempotency key of at most %(count)s characters.") % {"count": MAX_KEY}
-        raise CodError(CodErrorCode.REQUIRED, message, field="idempotencyKey")
-    return key
+    return bounds.text(idempotency_key, field="idempotencyKey", max_length=MAX_KEY, required=True)
 
 
 def _same_order(refund: CodRefund, order: CodOrder) -> CodRefund:
@@ -169,8 +167,18 @@ def check_details(method: str, details: Mapping[str, str], *, country: str = "")
     return DETAILS[method](details, country)
 
 
+# Each detail: its field in the API and its stated length; longer is refused, never cut.
+DETAIL_FIELDS = {
+    "account_holder": ("details.accountHolder", limits.ACCOUNT_HOLDER),
+    "iban": ("details.iban", limits.IBAN),
+    "provider": ("details.walletProvider", limits.WALLET_PROVIDER),
+    "phone": ("details.phone", limits.PHONE),
+}
+
+
 def _text(details: Mapping[str, str], name: str) -> str:
-    return str(details.get(name) or "").strip()
+    field, max_length = DETAIL_FIELDS[name]
+    return bounds.text(details.get(name), field=field, max_length=max_length)
 
 
 def _bank_transfer(details: Mapping[str, str], country: str) -> dict:
@@ -181,7 +189,7 @@ def _bank_transfer(details: Mapping[str, str], country: str) -> dict:
         iban = IBAN(_text(details, "iban"))
     except SchwiftyException as error:
         raise CodError(CodErrorCode.INVALID_IBAN, _("Enter a valid IBAN."), field="details.iban") from error
-    return {"iban": iban.compact, "account_holder": holder[:255]}
+    return {"iban": iban.compact, "account_holder": holder}
 
 
 def _mobile_wallet(details: Mapping[str, str], country: str) -> dict:
@@ -196,7 +204,7 @@ def _mobile_wallet(details: Mapping[str, str], country: str) -> dict:
         message = _("Enter the wallet's phone number with its country code, e.g. +971501234567.")
         raise CodError(CodErrorCode.INVALID, message, field="details.phone")
     return {
-        "provider": provider[:100],
+        "provider": provider,
         "phone": phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
     }
 
@@ -258,11 +266,7 @@ def mark_paid(refund_pk: int, *, reference: str, actor: str) -> CodRefund:
 
 
 def _reference(reference: str) -> str:
-    reference = (reference or "").strip()
-    if not reference or len(reference) > MAX_REFERENCE:
-        message = _("Enter the payment reference (at most %(count)s characters).") % {"count": MAX_REFERENCE}
-        raise CodError(CodErrorCode.REQUIRED, message, field="reference")
-    return reference
+    return bounds.text(reference, field="reference", max_length=MAX_REFERENCE, required=True)
 
 
 def _lock_refund(refund_pk: int) -> tuple[CodOrder, CodRefund]:

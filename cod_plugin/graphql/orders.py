@@ -6,8 +6,10 @@ import binascii
 import strawberry
 from strawberry.types import Info
 
+from .. import limits
 from ..error_codes import CodError
 from ..flows import orders
+from ..rules import bounds
 from . import shapes, types
 from .enums import CodOrderStatus
 from .errors import top_level
@@ -21,6 +23,14 @@ class CodOrderFilterInput:
     channel: str | None = None
     flagged: bool | None = strawberry.field(default=None, description="Overdue, disputed or discrepant.")
     search: str = strawberry.field(default="", description="An order number or a phone number.")
+
+    def texts(self) -> tuple[str | None, str]:
+        """The channel and the search, within their lengths (``rules.bounds``): a top-level error otherwise."""
+        try:
+            channel = self.channel and bounds.text(self.channel, field="filter.channel", max_length=limits.CHANNEL)
+            return channel, bounds.text(self.search, field="filter.search", max_length=limits.SEARCH)
+        except CodError as error:
+            raise top_level(error) from error
 
 
 @strawberry.type
@@ -74,12 +84,13 @@ def cod_orders(
     if courier is None:
         require(info, "codOrders")
     spec = filter or CodOrderFilterInput()
+    channel, search = spec.texts()
     found = orders.filtered(
         orders.OrderFilter(
             status=spec.status.value if spec.status else None,
-            channel=spec.channel,
+            channel=channel,
             flagged=spec.flagged,
-            search=spec.search.strip(),
+            search=search,
             courier_id=courier.pk if courier else None,
             channels=tuple(courier.channels) if courier else None,
         )

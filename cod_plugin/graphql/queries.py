@@ -3,9 +3,11 @@
 import strawberry
 from strawberry.types import Info
 
+from .. import limits
 from ..error_codes import CodError
 from ..flows import eligibility, policies, profiles
 from ..host import get_adapter
+from ..rules import bounds
 from . import orders, shapes, types
 from .errors import permission_denied, top_level
 from .ids import decode
@@ -16,10 +18,27 @@ def _user(info: Info):
     return info.context.request.user
 
 
+def _channel(channel: str) -> str:
+    try:
+        return bounds.text(channel, field="channel", max_length=limits.CHANNEL)
+    except CodError as error:
+        raise top_level(error) from error
+
+
+def _language(language_code: str | None) -> str | None:
+    if language_code is None:
+        return None
+    try:
+        return bounds.text(language_code, field="languageCode", max_length=limits.LANGUAGE)
+    except CodError as error:
+        raise top_level(error) from error
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="A channel's public COD settings; null when the channel has no COD policy.")
     def cod_settings(self, channel: str, language_code: str = "en") -> types.CodSettings | None:
+        channel, language_code = _channel(channel), _language(language_code)
         policy = policies.read_settings(channel, language=language_code)
         return policy and shapes.settings(policy)
 
@@ -28,7 +47,7 @@ class Query:
         self, info: Info, checkout_id: strawberry.ID, language_code: str | None = None
     ) -> types.CodEligibility:
         try:
-            with speaking(language_code):
+            with speaking(_language(language_code)):
                 token = decode(checkout_id, "Checkout", field="checkoutId")
                 result = eligibility.check_eligibility(token, user=_user(info), language=language_code)
         except CodError as error:
@@ -40,7 +59,7 @@ class Query:
         customer = get_adapter().get_customer(_user(info))
         if customer is None:
             raise permission_denied()
-        policy = policies.limits_for(channel)
+        policy = policies.limits_for(channel and _channel(channel))
         snapshot, tier, limit = profiles.describe_customer(customer, policy)
         return shapes.profile(snapshot, tier, limit, policy.limit_currency)
 

@@ -63,6 +63,9 @@ def editor(demo, staff_client):
         ({"max_confirmation_attempts": "0"}, "max_confirmation_attempts", "Enter a whole number from 1 to 20."),
         ({"strikes_to_suspend": "0"}, "strikes_to_suspend", "Enter a whole number from 1 to 20."),
         ({"refund_business_days": "45"}, "refund_business_days", "Enter a whole number from 1 to 30."),
+        ({"appointment_max_days": "366"}, "appointment_max_days", "Enter a whole number from 1 to 365."),
+        ({"appointment_max_days": "0"}, "appointment_max_days", "Enter a whole number from 1 to 365."),
+        ({"appointment_max_hours": "73"}, "appointment_max_hours", "Enter a whole number from 1 to 72."),
     ],
 )
 def test_each_rule_refuses_the_policy_with_its_error_at_the_field(editor, changes, field, error):
@@ -96,6 +99,8 @@ def test_a_valid_policy_is_saved_with_codes_in_capitals(editor):
         excluded_flags=["pre_order", "special_customs"],
         excluded_categories="gift-cards, vouchers",
         max_reschedules="3",
+        appointment_max_days="365",
+        appointment_max_hours="72",
     )
     # then it is saved as typed, codes upper-cased, lists as lists
     assert response.status_code == 302
@@ -105,6 +110,7 @@ def test_a_valid_policy_is_saved_with_codes_in_capitals(editor):
     assert saved.excluded_flags == ["pre_order", "special_customs"]
     assert saved.excluded_categories == ["gift-cards", "vouchers"]
     assert saved.max_reschedules == 3
+    assert (saved.appointment_max_days, saved.appointment_max_hours) == (365, 72)
 
 
 def test_the_policy_page_is_grouped_in_fieldsets(editor):

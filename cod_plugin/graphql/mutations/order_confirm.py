@@ -5,11 +5,13 @@ from enum import Enum
 import strawberry
 from strawberry.types import Info
 
+from ... import limits
 from ...error_codes import CodError
 from ...flows import confirmation
 from ...host import AddressSnapshot, OrderChanges
 from ...rules.lifecycle import ConfirmationOutcome
 from .. import shapes, types
+from ..inputs import text
 from ..orders import order_pk
 from ..permissions import require, user_of
 
@@ -32,15 +34,18 @@ class CodAddressInput:
     phone: str = ""
 
     def to_snapshot(self) -> AddressSnapshot:
+        def line(value: str, name: str, max_length: int) -> str:
+            return text(value, field=f"modification.address.{name}", max_length=max_length)
+
         return AddressSnapshot(
-            country=self.country.strip().upper(),
-            area=self.country_area.strip(),
-            city=self.city.strip(),
-            postal_code=self.postal_code.strip(),
-            phone=self.phone.strip(),
-            first_name=self.first_name.strip(),
-            last_name=self.last_name.strip(),
-            street=self.street_address1.strip(),
+            country=line(self.country, "country", limits.COUNTRY).upper(),
+            area=line(self.country_area, "countryArea", limits.AREA),
+            city=line(self.city, "city", limits.CITY),
+            postal_code=line(self.postal_code, "postalCode", limits.POSTAL_CODE),
+            phone=line(self.phone, "phone", limits.PHONE),
+            first_name=line(self.first_name, "firstName", limits.NAME),
+            last_name=line(self.last_name, "lastName", limits.NAME),
+            street=line(self.street_address1, "streetAddress1", limits.STREET),
         )
 
 
@@ -56,7 +61,9 @@ class CodOrderModificationInput:
     lines: list[CodLineQuantityInput] | None = None
 
     def to_changes(self) -> OrderChanges:
-        quantities = None if self.lines is None else {line.sku.strip(): line.quantity for line in self.lines}
+        field, length = "modification.lines.sku", limits.SKU
+        lines = self.lines
+        quantities = None if lines is None else {text(x.sku, field=field, max_length=length): x.quantity for x in lines}
         return OrderChanges(address=self.address and self.address.to_snapshot(), quantities=quantities)
 
 
@@ -76,12 +83,13 @@ def cod_order_confirm(
 ) -> CodOrderConfirmPayload:
     require(info, "codOrderConfirm")
     try:
+        changes = modification and modification.to_changes()
         order = confirmation.confirm_by_agent(
             order_pk(order_id),
             ConfirmationOutcome(outcome.value),
-            note or "",
+            text(note, field="note", max_length=limits.NOTE),
             actor=user_of(info).get_username(),
-            changes=modification and modification.to_changes(),
+            changes=changes,
         )
     except CodError as error:
         return CodOrderConfirmPayload(order=None, errors=[shapes.error(error)])

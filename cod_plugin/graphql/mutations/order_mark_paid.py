@@ -4,12 +4,14 @@ import strawberry
 from django.utils.translation import gettext as _
 from strawberry.types import Info
 
-from ...error_codes import CodError, CodErrorCode
+from ... import limits
+from ...error_codes import CodError
 from ...flows import payment
 from ...host import get_adapter
 from .. import images, shapes, types
 from ..enums import CodCollectionMethod
 from ..errors import permission_denied
+from ..inputs import text
 from ..orders import order_pk
 from ..permissions import user_of
 
@@ -35,12 +37,7 @@ def _image(encoded: str | None) -> bytes | None:
 
 
 def _reference(voucher: CodVoucherInput) -> str:
-    reference = voucher.reference.strip()
-    if not reference or len(reference) > 100:
-        raise CodError(
-            CodErrorCode.REQUIRED, _("Enter the receipt number (at most 100 characters)."), field="voucher.reference"
-        )
-    return reference
+    return text(voucher.reference, field="voucher.reference", max_length=limits.VOUCHER_REFERENCE, required=True)
 
 
 @strawberry.mutation(

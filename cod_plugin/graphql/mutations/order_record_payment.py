@@ -3,11 +3,12 @@
 import strawberry
 from strawberry.types import Info
 
+from ... import limits
 from ...error_codes import CodError
 from ...flows import payment
 from .. import shapes, types
 from ..enums import CodCollectionMethod
-from ..inputs import MoneyInput
+from ..inputs import MoneyInput, text
 from ..orders import order_pk
 from ..permissions import require, user_of
 
@@ -26,10 +27,10 @@ def cod_order_record_payment(
     try:
         order = payment.record_by_staff(
             order_pk(order_id),
-            amount=collected_amount.amount,
-            currency=collected_amount.currency.upper(),
+            amount=collected_amount.to_amount("collectedAmount"),
+            currency=collected_amount.code("collectedAmount"),
             method=method.value,
-            receipt=receipt.strip(),
+            receipt=text(receipt, field="receipt", max_length=limits.RECEIPT),
             actor=user_of(info).get_username(),
         )
     except CodError as error:

@@ -35,7 +35,8 @@ def _who(info: Info) -> dict:
 def cod_order_reschedule(info: Info, order_id: strawberry.ID, window: CodWindowInput) -> CodOrderReschedulePayload:
     who = _who(info)
     try:
-        order = delivery.reschedule(order_pk(order_id), window.to_window(), actor=user_of(info).get_username(), **who)
+        checked = window.to_window()
+        order = delivery.reschedule(order_pk(order_id), checked, actor=user_of(info).get_username(), **who)
     except CodError as error:
         return CodOrderReschedulePayload(order=None, errors=[shapes.error(error)])
     return CodOrderReschedulePayload(order=shapes.order_detail(order.pk), errors=[])

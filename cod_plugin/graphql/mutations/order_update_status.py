@@ -3,12 +3,13 @@
 import strawberry
 from strawberry.types import Info
 
+from ... import limits
 from ...error_codes import CodError
 from ...flows import delivery
 from ...permissions import DELIVERED_WITH_PAYMENT
 from .. import shapes, types
 from ..enums import CodCollectionMethod, CodDeliveryStatus, CodRefusalReason
-from ..inputs import CodWindowInput, MoneyInput
+from ..inputs import CodWindowInput, MoneyInput, text
 from ..orders import order_pk
 from ..permissions import courier_of, require, user_of
 
@@ -34,17 +35,17 @@ class CodOrderUpdateStatusPayload:
 def _update(data: CodStatusUpdateInput) -> delivery.StatusUpdate:
     money, method = data.collected_amount, data.collection_method
     collected = money and delivery.Collected(
-        amount=money.amount,
-        currency=money.currency.upper(),
+        amount=money.to_amount("collectedAmount"),
+        currency=money.code("collectedAmount"),
         method=(method.value if method else "cash"),
-        receipt=data.receipt,
+        receipt=text(data.receipt, field="receipt", max_length=limits.RECEIPT),
     )
     return delivery.StatusUpdate(
         status=data.status.value,
-        tracking_number=data.tracking_number.strip(),
+        tracking_number=text(data.tracking_number, field="trackingNumber", max_length=limits.TRACKING_NUMBER),
         window=data.window and data.window.to_window(),
         reason=data.reason.value if data.reason else "",
-        note=data.note,
+        note=text(data.note, field="note", max_length=limits.NOTE),
         collected=collected,
     )
 
@@ -59,9 +60,8 @@ def cod_order_update_status(
         if input.collected_amount is not None:
             require(info, DELIVERED_WITH_PAYMENT)
     try:
-        order = delivery.update_status(
-            order_pk(order_id), _update(input), actor=user_of(info).get_username(), courier=courier
-        )
+        update = _update(input)
+        order = delivery.update_status(order_pk(order_id), update, actor=user_of(info).get_username(), courier=courier)
     except CodError as error:
         return CodOrderUpdateStatusPayload(order=None, errors=[shapes.error(error)])
     return CodOrderUpdateStatusPayload(order=shapes.order_detail(order.pk), errors=[])

@@ -3,12 +3,13 @@
 import strawberry
 from strawberry.types import Info
 
+from ... import limits
 from ...error_codes import CodError
 from ...flows import refunds
 from .. import shapes, types
 from ..enums import CodRefundMethod
 from ..ids import decode_pk
-from ..inputs import CodRefundDetailsInput, MoneyInput
+from ..inputs import CodRefundDetailsInput, MoneyInput, text
 from ..orders import order_pk
 from ..permissions import require, user_of
 
@@ -37,11 +38,11 @@ def cod_refund_create(
     try:
         refund = refunds.create(
             order_pk(order_id),
-            amount=amount.amount,
-            currency=amount.currency.strip().upper(),
+            amount=amount.to_amount("amount"),
+            currency=amount.code("amount"),
             method=method.value,
             details=(details or CodRefundDetailsInput()).to_details(),
-            idempotency_key=idempotency_key,
+            idempotency_key=text(idempotency_key, field="idempotencyKey", max_length=limits.IDEMPOTENCY_KEY),
             actor=user_of(info).get_username(),
             return_pk=decode_pk(return_id, "CodReturn", field="returnId") if return_id else None,
         )

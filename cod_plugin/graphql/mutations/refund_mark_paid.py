@@ -3,10 +3,12 @@
 import strawberry
 from strawberry.types import Info
 
+from ... import limits
 from ...error_codes import CodError
 from ...flows import refunds
 from .. import shapes, types
 from ..ids import decode_pk
+from ..inputs import text
 from ..permissions import require, user_of
 
 
@@ -25,7 +27,7 @@ def cod_refund_mark_paid(info: Info, refund_id: strawberry.ID, reference: str) -
     try:
         refund = refunds.mark_paid(
             decode_pk(refund_id, "CodRefund", field="refundId"),
-            reference=reference,
+            reference=text(reference, field="reference", max_length=limits.REFUND_REFERENCE),
             actor=user_of(info).get_username(),
         )
     except CodError as error:

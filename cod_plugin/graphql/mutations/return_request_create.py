@@ -6,13 +6,14 @@ import strawberry
 from django.utils.translation import gettext as _
 from strawberry.types import Info
 
+from ... import limits
 from ...error_codes import CodError
 from ...flows import returns
 from ...host import get_adapter
 from .. import images, shapes, types
 from ..enums import CodReturnReason
 from ..errors import permission_denied
-from ..inputs import CodReturnLineInput, quantities
+from ..inputs import CodReturnLineInput, quantities, text
 from ..orders import order_pk
 from ..permissions import user_of
 
@@ -51,7 +52,7 @@ def cod_return_request_create(
             customer=customer,
             lines=quantities(lines),
             reason=reason.value,
-            description=description.strip(),
+            description=text(description, field="description", max_length=limits.DESCRIPTION),
             photos=_photos(photos or []),
         )
     except CodError as error:
