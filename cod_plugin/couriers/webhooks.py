@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from ..error_codes import CodError
+from ..failures import json_on_failure
 from ..flows import courier_events
 from ..flows.courier_events import Outcome
 from ..models import Courier
@@ -57,6 +58,7 @@ class WebhookErrorCode(StrEnum):
 
 @csrf_exempt  # signed by the courier's secret, not sent by a browser
 @require_POST
+@json_on_failure
 def courier_events_view(request, code: str):
     if _declared_size(request) > MAX_BODY_BYTES:
         message = _("The body is over %(size)d KiB.") % {"size": MAX_BODY_BYTES // 1024}
