@@ -15,7 +15,6 @@ host's own mutations are left as they are: a sign-in records its failures on pur
 """
 
 import logging
-import re
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
@@ -33,7 +32,8 @@ PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 DEFINITION_BACKREF = "strawberry-definition"  # where strawberry keeps a GraphQL field's own definition
 
-_VARIABLE = re.compile(r"^Variable '\$(?P<name>\w+)'")
+# How graphql-core begins its message when a scalar's parser refused a literal of the document.
+LITERAL_REFUSED = "Expected value of type"
 
 
 def plugin_mutation_names() -> frozenset[str]:
@@ -71,14 +71,14 @@ def coded(error: GraphQLError) -> GraphQLError:
     original = error.original_error
     if (error.extensions or {}).get("code"):
         return error
-    if error.path is None and not isinstance(original, GraphQLError):
-        # the document or its variables, refused before anything ran: the client's mistake, said in GraphQL's words
-        if original is None:
-            code = PARSE_FAILED if error.message.startswith("Syntax Error") else VALIDATION_FAILED
-            return _with(error, error.message, code)
-        if isinstance(original, RecursionError):
-            return _with(error, _("The document is nested too deeply."), VALIDATION_FAILED)
+    if error.path is None and (original is None or isinstance(original, GraphQLError)):
+        # the document or its variables, refused before anything ran: the client's mistake, in GraphQL's words
+        code = PARSE_FAILED if error.message.startswith("Syntax Error") else VALIDATION_FAILED
+        return _with(error, _refused_input_message(error), code)
+    if error.path is None and error.message.startswith(LITERAL_REFUSED):
         return _with(error, _refused_input_message(error), VALIDATION_FAILED)
+    if isinstance(original, RecursionError):
+        return _with(error, _("The document is nested too deeply."), VALIDATION_FAILED)
     if original is not None and is_busy(original):
         message = _("The database is busy; try again in a moment.")
         return _with(error, message, DATABASE_BUSY, retryable=True)
@@ -88,11 +88,13 @@ def coded(error: GraphQLError) -> GraphQLError:
 
 
 def _refused_input_message(error: GraphQLError) -> str:
-    match = _VARIABLE.match(error.message)
-    if match:
-        return _("Variable “$%(name)s” has a value of the wrong type or form.") % {"name": match["name"]}
-    # graphql-core's own words come first ("Expected value of type ..."); a scalar's parser adds its after "; ".
-    return error.message.split(";", 1)[0]
+    """GraphQL's own words on the input; what a scalar's parser said of itself (after "; ") only when it chose it."""
+    inner = error.original_error
+    raw = inner.original_error if isinstance(inner, GraphQLError) else inner
+    if raw is None or isinstance(raw, GraphQLError):
+        return error.message
+    head = error.message.split(";", 1)[0]
+    return head + "; " + _("the value has the wrong type or form.")
 
 
 def _with(error: GraphQLError, message: str, code: str, **extra) -> GraphQLError:

@@ -81,7 +81,7 @@ class CostLimitRule(ValidationRule):
     def _page_size(self, node: FieldNode, field) -> int:
         if "first" not in field.args:
             return 1
-        given = next((argument.value for argument in node.arguments if argument.name.value == "first"), None)
+        given = next((argument.value for argument in node.arguments or () if argument.name.value == "first"), None)
         if given is None:  # not asked: the field's own default
             default = field.args["first"].default_value
             return max(1, default) if isinstance(default, int) else MAX_PAGE_SIZE

@@ -62,7 +62,10 @@ class CodGraphQLView(GraphQLView):
         return decoded
 
     def parse_http_body(self, request):
-        data = super().parse_http_body(request)
+        try:
+            data = super().parse_http_body(request)
+        except UnicodeDecodeError as error:  # the request adapter decodes the body before any JSON is read
+            raise Refused(400, INVALID_JSON, _("The body is not valid JSON.")) from error
         if _depth(data.variables) > app_settings.GRAPHQL_MAX_VARIABLE_DEPTH:
             raise _too_deep()
         return data

@@ -1,0 +1,211 @@
+"""GraphQL errors never leak and always have a code; requests are bounded (size, nesting, batching, depth,
+aliases, cost, page sizes, introspection), each limit tested exactly at it and one past it."""
+
+import json
+import logging
+
+import pytest
+from django.db import OperationalError
+from django.test import Client, override_settings
+
+from cod_plugin.flows import policies
+
+SETTINGS = "query($c: String!) { codSettings(channel: $c) { enabled } }"
+ORDERS = "query($n: Int!) { codOrders(first: $n) { edges { node { number } } } }"
+PRODUCTS = 'query($n: Int!) { products(channel: "default-channel", first: $n) { edges { node { id } } } }'
+
+
+def post(body: str | bytes, *, token: str | None = None):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    return Client().post("/graphql/", body, content_type="application/json", **headers)
+
+
+def send(query: str, variables: dict | None = None, *, token: str | None = None):
+    return post(json.dumps({"query": query, "variables": variables or {}}), token=token)
+
+
+def codes(response) -> list[str]:
+    return [error["extensions"]["code"] for error in response.json().get("errors", [])]
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+# ---- errors
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "retryable"),
+    [
+        (ZeroDivisionError("secret internals"), "INTERNAL_ERROR", None),
+        (OperationalError("database is locked"), "DATABASE_BUSY", True),
+    ],
+)
+def test_an_unexpected_exception_is_coded_logged_and_says_nothing_of_itself(
+    demo, monkeypatch, caplog, error, code, retryable
+):
+    def broken(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(policies, "read_settings", broken)
+    with caplog.at_level(logging.ERROR, logger="cod_plugin"):
+        response = send(SETTINGS, {"c": "default-channel"})
+    [answered] = response.json()["errors"]
+    assert response.status_code == 200 and answered["extensions"] == {
+        "code": code,
+        **({"retryable": True} if retryable else {}),
+    }
+    assert "secret" not in answered["message"] and "locked" not in answered["message"]
+    logged = [record for record in caplog.records if record.name == "cod_plugin.graphql"]
+    assert [record.exc_info[0] for record in logged] == ([] if retryable else [ZeroDivisionError])
+
+
+def test_an_error_raised_on_purpose_passes_unchanged(demo):
+    response = send(ORDERS, {"n": 1})
+    assert response.json()["errors"][0]["extensions"] == {"code": "PERMISSION_DENIED"}
+    assert response.json()["errors"][0]["message"] == "You do not have permission to do this."
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [("{ codSettings(channel: ", "GRAPHQL_PARSE_FAILED"), ("{ noSuchField }", "GRAPHQL_VALIDATION_FAILED")],
+)
+def test_parse_and_validation_errors_get_a_code(demo, query, code):
+    assert codes(send(query)) == [code]
+
+
+RECORD = """mutation($a: MoneyInput!) {
+  codOrderRecordPayment(orderId: "Q29kT3JkZXI6MQ==", collectedAmount: $a, method: CASH, receipt: "R") {
+    errors { code }
+  }
+}"""
+RECORD_LITERAL = """mutation {
+  codOrderRecordPayment(orderId: "Q29kT3JkZXI6MQ==", collectedAmount: {amount: "%s", currency: "USD"}, method: CASH,
+    receipt: "R") { errors { code } }
+}"""
+
+
+@pytest.mark.parametrize("amount", ["abc", "1e400", "NaN", "1E+15", "\u0000"])
+def test_a_malformed_decimal_is_refused_in_graphqls_words_only(demo, amount):
+    for response in (send(RECORD, {"a": {"amount": amount, "currency": "USD"}}), send(RECORD_LITERAL % amount)):
+        text = response.content.decode()
+        assert response.status_code == 200
+        for internal in ("<class", "decimal.", "InvalidOperation", "Traceback", "%(value)s"):
+            assert internal not in text, text
+        assert set(codes(response)) <= {"GRAPHQL_VALIDATION_FAILED", "PERMISSION_DENIED"}, text
+
+
+# ---- the request itself
+
+RETURN_REQUEST = """mutation($id: ID!, $lines: [CodReturnLineInput!]!, $reason: CodReturnReason!, $photos: [String!]) {
+  codReturnRequestCreate(orderId: $id, lines: $lines, reason: $reason, photos: $photos) { errors { code } }
+}"""
+
+
+def test_a_variable_nested_100000_lists_deep_is_a_coded_400(demo):
+    body = '{"query": ' + json.dumps(SETTINGS) + ', "variables": {"c": ' + nested(100_000) + "}}"
+    response = post(body)
+    assert response.status_code == 400 and codes(response) == ["GRAPHQL_VARIABLES_TOO_DEEP"]
+
+
+@override_settings(COD_GRAPHQL_MAX_VARIABLE_DEPTH=10)
+def test_variables_nest_at_most_the_setting_deep(demo):
+    at_limit = send(SETTINGS, {"c": json.loads(nested(9))})  # the variables object is the first level
+    past_it = send(SETTINGS, {"c": json.loads(nested(10))})
+    assert at_limit.status_code == 200 and codes(at_limit) == ["GRAPHQL_VALIDATION_FAILED"]  # a list is no String
+    assert past_it.status_code == 400 and codes(past_it) == ["GRAPHQL_VARIABLES_TOO_DEEP"]
+
+
+def test_a_batch_is_a_coded_400(demo):
+    response = post(json.dumps([{"query": "{ __typename }"}, {"query": "{ __typename }"}]))
+    assert response.status_code == 400 and codes(response) == ["BATCHING_NOT_SUPPORTED"]
+
+
+@pytest.mark.parametrize("body", [b"{not json", b'{"query": "\xff\xfe"}'])
+def test_a_body_that_is_not_json_is_a_coded_400(demo, body):
+    response = post(body)
+    assert response.status_code == 400 and codes(response) == ["GRAPHQL_INVALID_JSON"]
+
+
+def test_the_body_is_at_most_data_upload_max_memory_size(demo):
+    padding = json.dumps({"query": "{ __typename }", "variables": {"pad": ""}})
+    limit = len(padding) + 1000
+    at_limit = json.dumps({"query": "{ __typename }", "variables": {"pad": "x" * 1000}})
+    assert len(at_limit) == limit
+    with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=limit):
+        assert post(at_limit).json() == {"data": {"__typename": "Query"}}
+        past_it = post(at_limit.replace('"x', '"xx'))
+    assert past_it.status_code == 413 and codes(past_it) == ["REQUEST_TOO_LARGE"]
+
+
+def test_a_return_requests_photos_still_fit(demo):
+    # five photos of 2 MB, base64: the body reaches codReturnRequestCreate (which wants a customer)
+    photos = ["A" * (2 * 1024 * 1024 * 4 // 3)] * 5
+    variables = {"id": "Q29kT3JkZXI6MQ==", "lines": [{"sku": "TSHIRT-001", "quantity": 1}], "reason": "DAMAGED"}
+    response = send(RETURN_REQUEST, {**variables, "photos": photos})
+    assert response.status_code == 200 and codes(response) == ["PERMISSION_DENIED"]
+
+
+# ---- what a document may ask for
+
+
+@pytest.mark.parametrize(("query", "size"), [(ORDERS, "n"), (PRODUCTS, "n")])
+def test_pages_hold_at_most_100(demo, token_for, query, size):
+    token = token_for("admin@example.com")
+    assert "errors" not in send(query, {size: 100}, token=token).json()
+    for refused in (101, -1):
+        [error] = send(query, {size: refused}, token=token).json()["errors"]
+        assert error["extensions"] == {"code": "INVALID", "field": "first"}, error
+
+
+COSTLY = "{ codOrders(first: 100) { edges { node { number } } } }"  # 1 + 100 × (edges 1 + node 1 + number 1)
+
+
+def test_a_document_costs_at_most_the_setting(demo, token_for):
+    token = token_for("admin@example.com")
+    with override_settings(COD_GRAPHQL_MAX_COST=301):
+        assert "errors" not in send(COSTLY, token=token).json()
+    with override_settings(COD_GRAPHQL_MAX_COST=300):
+        refused = send(COSTLY, token=token)
+    assert codes(refused) == ["GRAPHQL_COST_LIMIT_EXCEEDED"] and refused.json()["data"] is None
+
+
+def test_a_page_size_in_a_variable_costs_the_largest_page(demo, token_for):
+    with override_settings(COD_GRAPHQL_MAX_COST=300):
+        assert codes(send(ORDERS, {"n": 1}, token=token_for("admin@example.com"))) == ["GRAPHQL_COST_LIMIT_EXCEEDED"]
+
+
+def test_a_document_nests_at_most_the_depth_setting(demo):
+    with override_settings(COD_GRAPHQL_MAX_DEPTH=2):
+        assert codes(send(SETTINGS.replace("enabled", "limits { tier }"), {"c": "x"})) == []
+        assert codes(send(SETTINGS.replace("enabled", "limits { limit { amount } }"), {"c": "x"})) == [
+            "GRAPHQL_VALIDATION_FAILED"
+        ]
+
+
+def test_a_document_has_at_most_20_aliases(demo):
+    def aliased(count: int) -> str:
+        return "{ " + " ".join(f'a{i}: codSettings(channel: "x") {{ enabled }}' for i in range(count)) + " }"
+
+    assert codes(send(aliased(20))) == []
+    assert codes(send(aliased(21))) == ["GRAPHQL_VALIDATION_FAILED"]
+
+
+def test_a_document_has_at_most_the_token_setting(demo):
+    query = "{ __typename }"  # 3 tokens
+    with override_settings(COD_GRAPHQL_MAX_TOKENS=3):
+        assert codes(send(query)) == []
+    with override_settings(COD_GRAPHQL_MAX_TOKENS=2):
+        assert codes(send(query)) == ["GRAPHQL_PARSE_FAILED"]
+
+
+INTROSPECTION = "{ __schema { queryType { name } } }"
+
+
+def test_introspection_follows_the_setting_and_is_off_without_debug(demo):
+    assert codes(send(INTROSPECTION))[0] == "GRAPHQL_VALIDATION_FAILED"  # tests run with DEBUG off
+    with override_settings(COD_GRAPHQL_INTROSPECTION=True):
+        assert send(INTROSPECTION).json() == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
+    with override_settings(DEBUG=True):
+        assert "errors" not in send(INTROSPECTION).json()
