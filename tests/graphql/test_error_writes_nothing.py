@@ -211,3 +211,25 @@ def test_a_payload_error_after_a_committed_write_rolls_it_back(api, tokens, monk
     # then the payload has the error and the claim is gone with it
     assert [error["code"] for error in payload["errors"]] == ["INVALID"]
     assert snapshot() == before
+
+
+def test_a_rolled_back_mutation_enqueues_nothing(api, tokens, monkeypatch, django_capture_on_commit_callbacks):
+    # given a checkout whose completion would send the confirmation message on commit
+    query, variables, token = checkout_complete(api, tokens)
+
+    def broken(order_pk):
+        raise RuntimeError("shaping failed")
+
+    monkeypatch.setattr(shapes, "order_detail", broken)
+    # when placing it fails after the flow
+    with django_capture_on_commit_callbacks() as callbacks:
+        api.raw(query, variables, token=token)
+    # then no task waits for a commit that will not come
+    assert callbacks == []
+
+
+def test_a_mutation_that_succeeds_enqueues_its_tasks(api, tokens, django_capture_on_commit_callbacks):
+    query, variables, token = checkout_complete(api, tokens)
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert api(query, variables, token=token)["codCheckoutComplete"]["errors"] == []
+    assert callbacks
