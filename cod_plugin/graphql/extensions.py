@@ -15,6 +15,7 @@ host's own mutations are left as they are: a sign-in records its failures on pur
 """
 
 import logging
+import re
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
@@ -34,6 +35,7 @@ DEFINITION_BACKREF = "strawberry-definition"  # where strawberry keeps a GraphQL
 
 # How graphql-core begins its message when a scalar's parser refused a literal of the document.
 LITERAL_REFUSED = "Expected value of type"
+_SCALAR_REFUSAL = re.compile(r"Value cannot represent an? \w+")
 
 
 def plugin_mutation_names() -> frozenset[str]:
@@ -88,13 +90,14 @@ def coded(error: GraphQLError) -> GraphQLError:
 
 
 def _refused_input_message(error: GraphQLError) -> str:
-    """GraphQL's own words on the input; what a scalar's parser said of itself (after "; ") only when it chose it."""
+    """GraphQL's own words on the input, without what a scalar's parser added of its own (Python's words)."""
     inner = error.original_error
     raw = inner.original_error if isinstance(inner, GraphQLError) else inner
-    if raw is None or isinstance(raw, GraphQLError):
-        return error.message
-    head = error.message.split(";", 1)[0]
-    return head + "; " + _("the value has the wrong type or form.")
+    if raw is not None and not isinstance(raw, GraphQLError):
+        return error.message.split(";", 1)[0] + "; " + _("the value has the wrong type or form.")
+    # strawberry's scalars say "Value cannot represent a DateTime: <value>. <what the parser raised>"
+    refusal = _SCALAR_REFUSAL.search(error.message)
+    return error.message[: refusal.end()] + "." if refusal else error.message
 
 
 def _with(error: GraphQLError, message: str, code: str, **extra) -> GraphQLError:

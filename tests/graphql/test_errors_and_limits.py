@@ -209,3 +209,15 @@ def test_introspection_follows_the_setting_and_is_off_without_debug(demo):
         assert send(INTROSPECTION).json() == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
     with override_settings(DEBUG=True):
         assert "errors" not in send(INTROSPECTION).json()
+
+
+RESCHEDULE = """mutation {
+  codOrderReschedule(orderId: "Q29kT3JkZXI6MQ==", window: {start: "%s", end: "%s"}) { errors { code } }
+}"""
+
+
+@pytest.mark.parametrize("moment", ["store order", "2026-13-40T25:61:00", "0418-02-19T04:56:57-03:13:56"])
+def test_a_malformed_datetime_is_refused_without_the_parsers_words(demo, moment):
+    text = send(RESCHEDULE % (moment, moment)).content.decode()
+    assert "Value cannot represent a DateTime." in text
+    assert "invalid literal" not in text and "must be in" not in text and "offset must be" not in text, text
