@@ -64,8 +64,9 @@ class CodErrors(MaskErrors):
     def _is_atomic(self, info) -> bool:
         if info.path.prev is not None or info.operation.operation != OperationType.MUTATION:
             return False
-        field = info.parent_type.fields[info.field_name].extensions.get(DEFINITION_BACKREF)
-        return getattr(field, "python_name", None) in self.atomic_fields
+        field = info.parent_type.fields.get(info.field_name)  # none for __typename
+        definition = field and field.extensions.get(DEFINITION_BACKREF)
+        return getattr(definition, "python_name", None) in self.atomic_fields
 
 
 def coded(error: GraphQLError) -> GraphQLError:

@@ -239,3 +239,7 @@ def test_a_malformed_datetime_is_refused_without_the_parsers_words(demo, moment)
     text = send(RESCHEDULE % (moment, moment)).content.decode()
     assert "Value cannot represent a DateTime." in text
     assert "invalid literal" not in text and "must be in" not in text and "offset must be" not in text, text
+
+
+def test_a_mutation_may_ask_for_its_typename(demo):
+    assert send("mutation { __typename }").json() == {"data": {"__typename": "Mutation"}}
