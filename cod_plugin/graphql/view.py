@@ -52,6 +52,11 @@ class CodGraphQLView(GraphQLView):
         except Exception as error:  # noqa: BLE001 (the last guard: nothing leaves as Django's HTML 500)
             return _unexpected(error)
 
+    def render_graphql_ide(self, request):
+        if not app_settings.GRAPHQL_INTROSPECTION:  # GraphiQL is of no use without introspection
+            raise HTTPException(404, "Not Found")
+        return super().render_graphql_ide(request)
+
     def decode_json(self, data: str | bytes) -> object:
         try:
             decoded = json.loads(data)

@@ -243,3 +243,10 @@ def test_a_malformed_datetime_is_refused_without_the_parsers_words(demo, moment)
 
 def test_a_mutation_may_ask_for_its_typename(demo):
     assert send("mutation { __typename }").json() == {"data": {"__typename": "Mutation"}}
+
+
+def test_graphiql_is_served_only_with_introspection(demo):
+    page = Client().get("/graphql/", HTTP_ACCEPT="text/html")
+    assert page.status_code == 404 and codes(page) == ["NOT_FOUND"]
+    with override_settings(COD_GRAPHQL_INTROSPECTION=True):
+        assert b"graphiql" in Client().get("/graphql/", HTTP_ACCEPT="text/html").content.lower()
