@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 FIXTURES := fixtures/01_store.json fixtures/02_cod.json fixtures/03_rates.json
 
-.PHONY: install demo test lint schema messages bench-eligibility bench-webhooks bench-admin clean
+.PHONY: install demo test lint schema messages fuzz bench-eligibility bench-webhooks bench-admin clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -33,6 +33,11 @@ lint: install
 
 test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The GraphQL fuzz run, long: 1,000 examples for each role and operation type (FUZZ_EXAMPLES=... to change).
+FUZZ_EXAMPLES ?= 1000
+fuzz: install
+	COD_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -m fuzz -p no:cacheprovider $(PYTEST_ARGS)
 
 schema: install
 	$(PY) sandbox/manage.py cod_schema > schema.graphql

@@ -52,6 +52,36 @@ class AppSettings:
         return self._setting("EXCHANGE_BACKEND", None)
 
     @property
+    def GRAPHQL_INTROSPECTION(self) -> bool:
+        """Whether the schema answers introspection (``__schema``, ``__type``); by default only with ``DEBUG``."""
+        return bool(self._setting("GRAPHQL_INTROSPECTION", settings.DEBUG))
+
+    @property
+    def GRAPHQL_MAX_DEPTH(self) -> int:
+        """The deepest nesting of fields a GraphQL document may ask for."""
+        return int(self._setting("GRAPHQL_MAX_DEPTH", 12))
+
+    @property
+    def GRAPHQL_MAX_ALIASES(self) -> int:
+        """The most aliases one GraphQL document may use."""
+        return int(self._setting("GRAPHQL_MAX_ALIASES", 20))
+
+    @property
+    def GRAPHQL_MAX_TOKENS(self) -> int:
+        """The most tokens one GraphQL document may have (an image in a variable is not a token)."""
+        return int(self._setting("GRAPHQL_MAX_TOKENS", 2000))
+
+    @property
+    def GRAPHQL_MAX_COST(self) -> int:
+        """The most a GraphQL document may cost: one per field, times the page sizes (``first``) above it."""
+        return int(self._setting("GRAPHQL_MAX_COST", 5000))
+
+    @property
+    def GRAPHQL_MAX_VARIABLE_DEPTH(self) -> int:
+        """The deepest nesting of lists and objects in a request's variables."""
+        return int(self._setting("GRAPHQL_MAX_VARIABLE_DEPTH", 10))
+
+    @property
     def PUBLIC_BASE_URL(self) -> str:
         """Where customers reach the store: the confirmation links in messages start with it."""
         return self._setting("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import ratelimits
 from .error_codes import CodError, CodErrorCode
+from .failures import page_on_failure
 from .flows import confirmation, policies
 from .money import display
 from .rules.statuses import CodStatus
@@ -23,6 +24,7 @@ def terms(request, channel: str):
 
 
 @require_http_methods(["GET", "POST"])
+@page_on_failure("cod_plugin/confirm.html")
 def confirm(request, token: str):
     """GET shows the order and two buttons; POST applies the customer's choice and shows where the order is."""
     wait = ratelimits.confirm_link_wait(request)

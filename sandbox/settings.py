@@ -69,7 +69,16 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": dj_database_url.config(default=f"sqlite:///{BASE_DIR / 'sandbox' / 'db.sqlite3'}")}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Many requests at once, as couriers' webhooks and customers' clicks come: WAL lets readers go on while one
+    # writes; IMMEDIATE takes the write lock when a transaction starts, not halfway, where SQLite could only fail
+    # it; and a writer waits up to 20 s for the lock instead of failing with "database is locked" at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL;",
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 60
     # psycopg's own defaults, which Django turns off for PgBouncer in transaction mode (not used here): the values
     # sent apart from the SQL, and a query run five times on a connection prepared, so PostgreSQL parses and plans

@@ -3,7 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
-from strawberry.django.views import GraphQLView
+
+from cod_plugin.graphql.view import CodGraphQLView
 
 from .schema import schema
 from .store.auth import AdminSignInForm
@@ -14,6 +15,6 @@ admin.site.login_form = AdminSignInForm
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Token-authenticated API: a bearer token is not sent by the browser on its own, so CSRF does not apply.
-    path("graphql/", csrf_exempt(GraphQLView.as_view(schema=schema))),
+    path("graphql/", csrf_exempt(CodGraphQLView.as_view(schema=schema))),
     path("cod/", include("cod_plugin.urls")),
 ]

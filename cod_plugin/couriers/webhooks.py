@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from .. import ratelimits
 from ..error_codes import CodError
+from ..failures import json_on_failure
 from ..flows import courier_events
 from ..flows.courier_events import Outcome
 from ..models import Courier
@@ -62,6 +63,7 @@ class WebhookErrorCode(StrEnum):
 
 @csrf_exempt  # signed by the courier's secret, not sent by a browser
 @require_POST
+@json_on_failure
 def courier_events_view(request, code: str):
     wait = ratelimits.webhook_wait(request, code)
     if wait is not None:

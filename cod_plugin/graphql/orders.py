@@ -14,6 +14,7 @@ from . import shapes, types
 from .enums import CodOrderStatus
 from .errors import top_level
 from .ids import decode_pk
+from .pages import page_size
 from .permissions import can_see, courier_of, require
 
 
@@ -99,7 +100,7 @@ def cod_orders(
     after_pk = _after(after)
     if after_pk is not None:
         found = found.filter(pk__lt=after_pk)
-    first = max(0, min(first, 100))
+    first = page_size(first)
     page = list(found[: first + 1])
     nodes = shapes.orders(page[:first])
     edges = [CodOrderEdge(cursor=_cursor(item.pk), node=node) for node, item in zip(nodes, page, strict=False)]

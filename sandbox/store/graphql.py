@@ -10,6 +10,7 @@ from strawberry.relay import from_base64, to_base64
 from strawberry.types import Info
 from strawberry.utils.str_converters import to_camel_case
 
+from cod_plugin.graphql.pages import page_size
 from cod_plugin.graphql.types import Money
 
 from . import auth, models, selectors, services
@@ -403,8 +404,7 @@ def change_checkout(info: Info, checkout_id: strawberry.ID, change: Callable[[mo
 class StoreQuery:
     @strawberry.field(description="Products sold in a channel, by name.")
     def products(self, channel: str, first: int = MAX_PAGE) -> ProductCountableConnection | None:
-        if not 0 <= first <= MAX_PAGE:
-            raise ValueError(f"first must be between 0 and {MAX_PAGE}.")
+        page_size(first, most=MAX_PAGE)
         found = models.Channel.objects.filter(slug=channel).first()
         if found is None:
             return None
