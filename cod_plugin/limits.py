@@ -11,6 +11,7 @@ def _column(model, name: str) -> int:
     return model._meta.get_field(name).max_length
 
 
+COURIER_CODE = _column(models.Courier, "code")
 EVENT_ID = _column(models.CourierEvent, "event_id")
 EVENT_TYPE = _column(models.CourierEvent, "kind")
 ORDER_NUMBER = _column(models.CodOrder, "order_number")

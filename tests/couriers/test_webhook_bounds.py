@@ -31,7 +31,7 @@ FIELDS = {
 
 @pytest.fixture
 def order(api, courier):
-    return place_order(api, "ann@example.com")
+    return place_order(api, "ann@example.com", courier=courier)
 
 
 def event_for(order: CodOrder, kind: str, events) -> dict:

@@ -14,7 +14,7 @@ from .conftest import Events, place_order, post
 
 @pytest.fixture
 def order(api, courier):
-    return place_order(api, "ann@example.com")
+    return place_order(api, "ann@example.com", courier=courier)
 
 
 def failing(error: Exception):

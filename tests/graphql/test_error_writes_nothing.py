@@ -14,6 +14,7 @@ from django.utils import timezone
 from cod_plugin.flows import payment
 from cod_plugin.graphql import shapes
 from cod_plugin.graphql.extensions import plugin_mutation_names
+from cod_plugin.models import Courier
 from tests.graphql.shop import new_checkout
 from tests.graphql.test_checkout_complete import COMPLETE
 from tests.graphql.test_order_confirm import BY_LINK, CONFIRM, link_token
@@ -29,6 +30,7 @@ from tests.returns.helpers import (
     completed_order,
 )
 from tests.returns.helpers import MARK_PAID as REFUND_MARK_PAID
+from tests.roles.test_handover import ASSIGN
 
 CUSTOMER = "new@example.com"
 SUPERUSER = "admin@example.com"
@@ -81,6 +83,12 @@ def order_update_status(api, tokens):
     order_id, order = place(api, tokens(CUSTOMER))
     confirm(order)
     return UPDATE, {"id": order_id, "input": {"status": "SHIPPED", "trackingNumber": "FS-9"}}, tokens(SUPERUSER)
+
+
+def order_assign_courier(api, tokens):
+    order_id, order = place(api, tokens(CUSTOMER))
+    Courier.objects.create(code="quickbox", name="QuickBox", webhook_secret="q" * 20, channels=[order.channel])
+    return ASSIGN, {"id": order_id, "courier": "quickbox"}, tokens(SUPERUSER)
 
 
 def order_reschedule(api, tokens):
@@ -146,6 +154,7 @@ CASES = {
     "cod_order_confirm": order_confirm,
     "cod_order_confirm_by_link": order_confirm_by_link,
     "cod_order_update_status": order_update_status,
+    "cod_order_assign_courier": order_assign_courier,
     "cod_order_reschedule": order_reschedule,
     "cod_order_mark_paid": order_mark_paid,
     "cod_order_record_payment": order_record_payment,

@@ -27,7 +27,9 @@ def main(count: int) -> None:
         user = services.register_customer(email, "codDemo123!")
         order = place(Shopper(email, "default-channel", NEW.address, registered=True), {"TSHIRT-001": 1})
         confirmation.confirm_by_agent(order.pk, ConfirmationOutcome.CONFIRMED, actor="agent@example.com")
-        courier = Courier.objects.create(code=f"burst{i}", name=f"Burst {i}", webhook_secret=f"burst-secret-{i}")
+        courier = Courier.objects.create(
+            code=f"burst{i}", name=f"Burst {i}", webhook_secret=f"burst-secret-{i}", channels=["default-channel"]
+        )
         CodOrder.objects.filter(pk=order.pk).update(courier=courier)
         for update in (
             delivery.StatusUpdate(status=CodStatus.SHIPPED, tracking_number=f"BT{i}"),

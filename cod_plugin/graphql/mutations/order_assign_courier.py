@@ -3,9 +3,11 @@
 import strawberry
 from strawberry.types import Info
 
+from ... import limits
 from ...error_codes import CodError
 from ...flows import shipping
 from .. import shapes, types
+from ..inputs import text
 from ..orders import order_pk
 from ..permissions import require, user_of
 
@@ -23,7 +25,8 @@ class CodOrderAssignCourierPayload:
 def cod_order_assign_courier(info: Info, order_id: strawberry.ID, courier: str) -> CodOrderAssignCourierPayload:
     require(info, "codOrderAssignCourier")
     try:
-        order = shipping.assign(order_pk(order_id), courier.strip(), actor=user_of(info).get_username())
+        pk, code = order_pk(order_id), text(courier, field="courier", max_length=limits.COURIER_CODE, required=True)
+        order = shipping.assign(pk, code, actor=user_of(info).get_username())
     except CodError as error:
         return CodOrderAssignCourierPayload(order=None, errors=[shapes.error(error)])
     return CodOrderAssignCourierPayload(order=shapes.order_detail(order.pk), errors=[])
