@@ -13,8 +13,9 @@ recorded and taken by ``flows.courier_events``, and the answer says what became 
 event); 409 ``rejected`` with the error (the order cannot take it); 404 ``unknown_order`` (no such order for this
 courier; recorded all the same).
 
-Before all of these, the courier's rate: over ``COD_WEBHOOK_RATE`` events (per courier code) an event is answered
-429 ``rate_limited`` with ``Retry-After``, and nothing is read or recorded.
+Before all of these, the rate: past ``COD_WEBHOOK_RATE`` signed events of one courier, or posts from one client
+address whose signature failed, a post is answered 429 ``rate_limited`` with ``Retry-After``, and nothing is read
+or recorded. A forged post never counts against the courier it names.
 """
 
 import json
@@ -83,7 +84,10 @@ def courier_events_view(request, code: str):
     if courier is None:
         return _error(404, WebhookErrorCode.UNKNOWN_COURIER, _("Unknown courier."))
     _COURIERS[code] = courier
-    return _handle(request, courier, confirm=False)
+    answer = _handle(request, courier, confirm=False)
+    if answer.status_code == 401:
+        ratelimits.count_refused(request)
+    return answer
 
 
 def _handle(request, courier: Courier, *, confirm: bool) -> JsonResponse | None:
@@ -93,6 +97,7 @@ def _handle(request, courier: Courier, *, confirm: bool) -> JsonResponse | None:
     refused = _check_signature(courier, request, raw)
     if refused:
         return None if confirm else refused
+    ratelimits.count_signed(request, courier.code)
     try:
         event = courier_events.parse_event(_json(raw))
     except ValueError:
