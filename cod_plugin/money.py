@@ -6,9 +6,7 @@ caller has already read, so that the pure rules never do I/O.
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel import Locale, UnknownLocaleError
-from babel.numbers import format_currency, get_currency_precision
-from django.utils import translation
+from babel.numbers import get_currency_precision
 
 
 def minor_units(currency: str) -> int:
@@ -34,10 +32,7 @@ def fits(amount: Decimal, *, max_digits: int, decimal_places: int) -> bool:
 
 
 def display(amount: Decimal, currency: str) -> str:
-    """The amount as a shopper reads it in the active language, e.g. ``$1,000.00`` or ``KWD 0.500``."""
-    language = translation.get_language() or "en"
-    try:
-        locale = Locale.parse(translation.to_locale(language))
-    except (ValueError, UnknownLocaleError):
-        locale = Locale.parse("en")
-    return format_currency(round_money(amount, currency), currency, locale=locale)
+    """The amount as a person reads it in the active language, e.g. ``$1,000.00`` or ``KWD 0.500``."""
+    from .formatting import money  # formatting rounds through this module
+
+    return money(amount, currency)
