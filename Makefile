@@ -42,12 +42,14 @@ fuzz: install
 schema: install
 	$(PY) sandbox/manage.py cod_schema > schema.graphql
 
-# Extract the strings of both apps into their Arabic catalogues, then compile them (needs GNU gettext).
+# Extract the strings of both apps into their catalogues of every translated language, then compile them (needs
+# GNU gettext).
+MESSAGE_LANGUAGES := ar fr id
 messages: install
-	cd cod_plugin && ../$(PY) -P -m django makemessages -l ar --no-location -v 0
-	cd admin_ui && ../$(PY) -P -m django makemessages -l ar --no-location -v 0
-	cd cod_plugin && ../$(PY) -P -m django compilemessages -l ar -v 0
-	cd admin_ui && ../$(PY) -P -m django compilemessages -l ar -v 0
+	cd cod_plugin && ../$(PY) -P -m django makemessages $(MESSAGE_LANGUAGES:%=-l %) --no-location -v 0
+	cd admin_ui && ../$(PY) -P -m django makemessages $(MESSAGE_LANGUAGES:%=-l %) --no-location -v 0
+	cd cod_plugin && ../$(PY) -P -m django compilemessages $(MESSAGE_LANGUAGES:%=-l %) -v 0
+	cd admin_ui && ../$(PY) -P -m django compilemessages $(MESSAGE_LANGUAGES:%=-l %) -v 0
 
 bench-eligibility: install
 	$(PY) bench/eligibility.py

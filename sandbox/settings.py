@@ -113,7 +113,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("ar", _("Arabic"))]
+LANGUAGES = [("en", _("English")), ("ar", _("Arabic")), ("fr", _("French")), ("id", _("Indonesian"))]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True

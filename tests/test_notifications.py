@@ -4,9 +4,11 @@ import socket
 
 import pytest
 from django.test import override_settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 from djmoney.money import Money
 
-from cod_plugin.flows import notifications
+from cod_plugin.flows import confirmation, notifications
 from cod_plugin.models import CodOrder, CodPolicy, Notification
 from cod_plugin.notifications import RetryableError
 from cod_plugin.tasks import send_notification
@@ -211,3 +213,40 @@ def test_new_credentials_apply_to_a_retry():
     # then the retry went to the new provider with the new token, under the same idempotency key
     assert old.delivered == [] and [m["key"] for m in new.delivered] == [str(message.key)]
     assert new.requests[0]["headers"]["Authorization"] == "Bearer ae-new-token-0002"
+
+
+# --- the customer's language, whoever causes the message --------------------------------------------------------
+
+
+def french_order(number: str) -> CodOrder:
+    """A French customer's order: 1,234.50 USD to collect, COD fee 36.00 included."""
+    order = order_in("default-channel", number, "US")
+    order.terms_language = "fr"
+    order.order_amount, order.fee = Money("1198.50", "USD"), Money("36.00", "USD")
+    order.amount_to_collect = Money("1234.50", "USD")
+    order.save()
+    return order
+
+
+@pytest.mark.django_db
+def test_the_confirmation_message_is_the_customers_language_in_an_agents_arabic_admin():
+    # given a French customer's order, queued while the active language is an agent's Arabic
+    order = french_order("2010")
+    with translation.override("ar"):
+        confirmation.order_placed(order)
+    # then the message is French, with the amounts written the French way
+    body = Notification.objects.get(order=order).body
+    assert body.startswith(
+        "Commande 2010 : 1\u202f234,50\u00a0$US à payer à la livraison, "
+        "frais de paiement à la livraison de 36,00\u00a0$US inclus. Confirmez ou annulez : "
+    )
+
+
+@pytest.mark.django_db
+def test_a_lazy_text_is_written_in_the_customers_language_not_the_active_one():
+    order = french_order("2011")
+    with translation.override("ar"):
+        text = gettext_lazy("This confirmation link is not valid.")
+        message = notifications.queue(order, "confirmation_request", text)
+    message.refresh_from_db()
+    assert message.body == "Ce lien de confirmation n’est pas valide."

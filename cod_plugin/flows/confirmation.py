@@ -8,7 +8,7 @@ import holidays
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from djmoney.money import Money
 
@@ -51,20 +51,20 @@ DECISIONS = {
 
 def order_placed(order: CodOrder) -> None:
     """In the placing transaction: the summary with the amount to collect and the link goes out once it commits."""
-    notifications.queue(order, "confirmation_request", _summary(order))
+    notifications.queue(order, "confirmation_request", lambda: _summary(order))
 
 
 def _summary(order: CodOrder) -> str:
+    """The text, in the active language: ``notifications.queue`` makes it the customer's."""
     currency = str(order.amount_to_collect.currency)
-    with translation.override(order.terms_language):
-        return _(
-            "Order %(number)s: %(amount)s to pay at the door, COD fee of %(fee)s included. Confirm or cancel: %(link)s"
-        ) % {
-            "number": order.order_number,
-            "amount": display(order.amount_to_collect.amount, currency),
-            "fee": display(order.fee.amount, currency),
-            "link": link(order),
-        }
+    return _(
+        "Order %(number)s: %(amount)s to pay at the door, COD fee of %(fee)s included. Confirm or cancel: %(link)s"
+    ) % {
+        "number": order.order_number,
+        "amount": display(order.amount_to_collect.amount, currency),
+        "fee": display(order.fee.amount, currency),
+        "link": link(order),
+    }
 
 
 def link(order: CodOrder) -> str:

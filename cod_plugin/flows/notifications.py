@@ -1,9 +1,12 @@
 """Messages to customers: queued with the change that causes them, sent once by a task, whatever its retries."""
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.db.models import Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from ..conf import app_settings
 from ..models import CodOrder, CodPolicy, Notification
 from ..notifications import Message, PermanentError, RetryableError, backend_for, sender_for
 from . import lifecycle, standing
@@ -11,8 +14,14 @@ from . import lifecycle, standing
 SKIPPED = "skipped"
 
 
-def queue(order: CodOrder, kind: str, body: str) -> Notification:
-    """Store the message in the caller's transaction and send it once that commits: never lost, never early."""
+def queue(order: CodOrder, kind: str, body: Callable[[], str] | str) -> Notification:
+    """Store the message in the caller's transaction and send it once that commits: never lost, never early.
+
+    ``body`` (a callable that writes the text, or a lazy translation) is rendered in the customer's language, the
+    one of the terms they accepted, whoever causes the message: a shopper, an agent in an admin of another
+    language, a task with none."""
+    with translation.override(order.terms_language or app_settings.DEFAULT_LANGUAGE):
+        body = str(body() if callable(body) else body)
     policy = standing.policy_for(order)
     notification = Notification.objects.create(
         order=order,

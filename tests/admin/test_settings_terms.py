@@ -9,6 +9,8 @@ from .html_forms import form_data
 from .test_settings import CHANGE, EDITOR, policy
 
 NEW_EN = "COD terms, second edition.\n\n1. Fee. 4% of the order amount."
+# The languages channel-ae's demo terms are published in.
+LANGUAGES = ("ar", "en", "fr", "id")
 
 
 @pytest.fixture
@@ -37,19 +39,20 @@ def storefront_terms(api, language: str, channel="channel-ae") -> dict:
 
 
 def test_a_changed_text_publishes_the_next_version_with_every_language(api, editor):
-    # given channel-ae's terms, version 1 in English and Arabic
+    # given channel-ae's terms, version 1 in Arabic, English, French and Indonesian
     before = published()
-    assert [(version, language) for version, language, _ in before] == [(1, "ar"), (1, "en")]
-    arabic = before[0][2]
+    assert [(version, language) for version, language, _ in before] == [(1, language) for language in LANGUAGES]
+    texts = {language: text for _, language, text in before}
     # when the merchant rewrites the English text and saves (the browser sends CRLF line ends)
     url, data = terms_page(editor)
     data[f"terms-{index_of(data, 'en')}-text"] = [NEW_EN.replace("\n", "\r\n")]
     assert editor.post(url, data).status_code == 302
-    # then version 1 is untouched and version 2 holds both languages, the Arabic text carried over
-    assert published() == [*before, (2, "ar", arabic), (2, "en", NEW_EN)]
+    # then version 1 is untouched and version 2 holds every language, the other texts carried over
+    assert published() == [*before, *((2, language, {**texts, "en": NEW_EN}[language]) for language in LANGUAGES)]
     # and the storefront offers version 2, in each language
     assert storefront_terms(api, "en") == {"version": 2, "language": "en", "text": NEW_EN}
-    assert storefront_terms(api, "ar") == {"version": 2, "language": "ar", "text": arabic}
+    for language in ("ar", "fr", "id"):
+        assert storefront_terms(api, language) == {"version": 2, "language": language, "text": texts[language]}
 
 
 def test_saving_unchanged_text_publishes_nothing(api, editor):
@@ -68,18 +71,24 @@ def test_a_new_language_publishes_the_next_version(api, editor):
     url, data = terms_page(editor, "default-channel")
     total = int(data["terms-TOTAL_FORMS"][0])
     data["terms-TOTAL_FORMS"] = [str(total + 1)]
-    data.update({f"terms-{total}-language": ["fr"], f"terms-{total}-text": ["Conditions du paiement à la livraison."]})
+    data.update({f"terms-{total}-language": ["es"], f"terms-{total}-text": ["Condiciones del pago contra reembolso."]})
     assert editor.post(url, data).status_code == 302
-    assert [(v, lang) for v, lang, _ in published("default-channel")] == [(1, "en"), (2, "en"), (2, "fr")]
-    french = storefront_terms(api, "fr", "default-channel")
-    assert french == {"version": 2, "language": "fr", "text": "Conditions du paiement à la livraison."}
+    assert [(v, lang) for v, lang, _ in published("default-channel")] == [
+        *((1, language) for language in ("en", "fr", "id")),
+        *((2, language) for language in ("en", "es", "fr", "id")),
+    ]
+    spanish = storefront_terms(api, "es", "default-channel")
+    assert spanish == {"version": 2, "language": "es", "text": "Condiciones del pago contra reembolso."}
 
 
 def test_removing_a_language_publishes_a_version_without_it(api, editor):
     url, data = terms_page(editor)
     data[f"terms-{index_of(data, 'ar')}-DELETE"] = ["on"]
     assert editor.post(url, data).status_code == 302
-    assert [(v, lang) for v, lang, _ in published()] == [(1, "ar"), (1, "en"), (2, "en")]
+    assert [(v, lang) for v, lang, _ in published()] == [
+        *((1, language) for language in LANGUAGES),
+        *((2, language) for language in ("en", "fr", "id")),
+    ]
     # the Arabic storefront falls back to the default language of the current version
     assert storefront_terms(api, "ar")["language"] == "en"
 
@@ -91,12 +100,12 @@ def test_the_same_language_twice_is_refused(editor):
     assert response.status_code == 200
     formset = response.context["inline_admin_formsets"][1].formset
     assert formset.non_form_errors() == ["Each language once: one text per language."]
-    assert [v for v, _, _ in published()] == [1, 1]
+    assert [v for v, _, _ in published()] == [1] * len(LANGUAGES)
 
 
 def test_removing_every_language_is_refused(editor):
     url, data = terms_page(editor)
-    for language in ("ar", "en"):
+    for language in LANGUAGES:
         data[f"terms-{index_of(data, language)}-DELETE"] = ["on"]
     response = editor.post(url, data)
     assert response.context["inline_admin_formsets"][1].formset.non_form_errors() == [
@@ -113,12 +122,14 @@ def test_published_versions_stay_visible_read_only(editor):
     url, data = terms_page(editor)
     html = editor.get(url).content.decode()
     # then only the current version is editable, and every version is listed in the history
-    assert int(data["terms-TOTAL_FORMS"][0]) == 2
-    assert [data[f"terms-{i}-text"][0].startswith("COD terms, second") for i in range(2)].count(True) == 1
+    assert int(data["terms-TOTAL_FORMS"][0]) == len(LANGUAGES)
+    texts = [data[f"terms-{i}-text"][0] for i in range(len(LANGUAGES))]
+    assert [text.startswith("COD terms, second") for text in texts].count(True) == 1
     assert "published terms (history)" in html.lower()
-    history = [key for key in data if key.startswith("terms-2-") and key.endswith("-text")]
+    # (the history inline's prefix is "terms-2": its forms' fields are "terms-2-<n>-<field>")
+    history = [key for key in data if key.startswith("terms-2-") and key.endswith("-text") and key.count("-") == 3]
     assert history == []
-    assert int(data["terms-2-TOTAL_FORMS"][0]) == 4
+    assert int(data["terms-2-TOTAL_FORMS"][0]) == 2 * len(LANGUAGES)
     assert "Cash on Delivery (COD) terms, version 1" in html
 
 
