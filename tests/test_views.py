@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from cod_plugin import formatting
 from cod_plugin.flows import confirmation
@@ -129,3 +130,58 @@ def test_confirmation_page_of_an_arabic_order_speaks_arabic_with_its_money(api):
     assert f"<dd>{formatting.money_of(order.fee, 'ar')}</dd>" in html and "AED" not in html
     assert "<style>" in html and '<link rel="icon" href="/static/cod_plugin/favicon.svg"' in html
     assert not EXTERNAL.search(html)
+
+
+def test_admin_login_asks_for_the_email_in_the_readers_language(db):
+    english = Client().get("/admin/login/").content.decode()
+    assert '<label for="id_username" class="required">Email:</label>' in english and "Username" not in english
+    arabic = Client().get("/admin/login/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    with translation.override("ar"):
+        label = translation.gettext("Email")
+    assert label != "Email" and f'for="id_username" class="required">{label}:</label>' in arabic
+    assert "Username" not in arabic
+
+
+def test_a_wrong_sign_in_names_the_email_address_not_a_username(demo_terms):
+    response = Client().post("/admin/login/", {"username": "admin@example.com", "password": "wrong", "next": "/admin/"})
+    text = response.content.decode()
+    assert "Please enter the correct email address and password for a staff account." in text
+    assert "username" not in text.lower().replace('name="username"', "").replace('id="id_username"', "").replace(
+        'for="id_username"', ""
+    )
+
+
+def test_home_page_says_what_the_store_is_and_links_the_api_the_admin_and_every_channels_terms(
+    demo_terms, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(2):
+        html = page("/")
+    assert "<h1>Sandbox store</h1>" in html and "Cash on Delivery" in html
+    assert 'href="/graphql/"' in html and 'href="/admin/"' in html
+    for url in (
+        "/cod/terms/default-channel/?lang=en",
+        "/cod/terms/channel-ae/?lang=ar",
+        "/cod/terms/channel-ae/?lang=en",
+    ):
+        assert f'href="{url}"' in html, url
+        assert Client().get(url).status_code == 200, url
+    assert '<link rel="icon" href="/static/cod_plugin/favicon.svg"' in html and not EXTERNAL.search(html)
+
+
+def test_home_page_of_an_empty_store_says_so(db):
+    assert "No channels yet" in page("/")
+
+
+def test_admin_view_site_leads_to_the_home_page_and_every_admin_page_has_the_icon(db, django_user_model):
+    client = Client()
+    client.force_login(django_user_model.objects.create_superuser("boss@example.com", "boss@example.com", "x"))
+    html = client.get("/admin/").content.decode()
+    assert re.search(r'<a href="/">View site</a>', html)
+    assert Client().get("/").status_code == 200
+    for admin_page in (html, Client().get("/admin/login/").content.decode()):
+        assert '<link rel="icon" href="/static/cod_plugin/favicon.svg" type="image/svg+xml">' in admin_page
+
+
+def test_favicon_ico_leads_to_the_icon_in_the_static_files(db):
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/cod_plugin/favicon.svg"
