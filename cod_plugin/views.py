@@ -1,5 +1,8 @@
 """Public pages of the plugin: a channel's terms, and the confirmation link sent to the customer."""
 
+import re
+from dataclasses import dataclass
+
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import translation
@@ -10,7 +13,6 @@ from . import ratelimits
 from .error_codes import CodError, CodErrorCode
 from .failures import page_on_failure
 from .flows import confirmation, policies
-from .money import display
 from .rules.statuses import CodStatus
 
 
@@ -20,7 +22,54 @@ def terms(request, channel: str):
     current = policy and policies.pick_terms(policy, language)
     if not current:
         raise Http404("No Cash on Delivery terms for this channel.")
-    return render(request, "cod_plugin/terms.html", {"channel": channel, "terms": current})
+    shown = (t for t in policy.current_terms if (t.language, t.version) == (current.language, current.version))
+    published = next((t.published_at for t in shown), None)
+    context = {"channel": channel, "terms": current, "published_at": published, "sections": sections(current.text)}
+    # The page speaks the language of the terms it shows (the asked one, or the one the channel has instead).
+    with translation.override(current.language):
+        return render(request, "cod_plugin/terms.html", context)
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """A paragraph (``number`` None), or one numbered item of a list ("3. Order limits. ..."); its lines in order."""
+
+    lines: tuple[str, ...]
+    number: int | None = None
+
+
+NUMBERED_LINE = re.compile(r"^(\d{1,3})[.)]\s+(\S.*)$")
+
+
+def text_blocks(text: str) -> list[TextBlock]:
+    """The terms' plain text as a merchant typed it: blank lines part paragraphs, a "1." line starts an item; a
+    line under an item, before the next blank line, continues it."""
+    blocks: list[TextBlock] = []
+    for chunk in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+        in_chunk: list[TextBlock] = []
+        for line in (line.strip() for line in chunk.split("\n")):
+            numbered = line and NUMBERED_LINE.match(line)
+            if numbered:
+                in_chunk.append(TextBlock((numbered.group(2),), int(numbered.group(1))))
+            elif line and in_chunk:
+                in_chunk[-1] = TextBlock((*in_chunk[-1].lines, line), in_chunk[-1].number)
+            elif line:
+                in_chunk.append(TextBlock((line,)))
+        blocks.extend(in_chunk)
+    return blocks
+
+
+def sections(text: str) -> list[tuple[bool, list[TextBlock]]]:
+    """The blocks of ``text`` with each run of numbered items together: ``(True, items)`` is a list, ``(False,
+    [paragraph])`` a paragraph."""
+    grouped: list[tuple[bool, list[TextBlock]]] = []
+    for block in text_blocks(text):
+        numbered = block.number is not None
+        if numbered and grouped and grouped[-1][0]:
+            grouped[-1][1].append(block)
+        else:
+            grouped.append((numbered, [block]))
+    return grouped
 
 
 @require_http_methods(["GET", "POST"])
@@ -53,11 +102,8 @@ def _decision(request) -> confirmation.Decision:
 
 
 def _order_context(order, *, decided: bool) -> dict:
-    currency = str(order.amount_to_collect.currency)
     return {
         "order": order,
-        "amount_to_collect": display(order.amount_to_collect.amount, currency),
-        "fee": display(order.fee.amount, currency),
         "pending": order.status == CodStatus.PENDING_CONFIRMATION,
         "confirmed": order.status == CodStatus.CONFIRMED,
         "cancelled": order.status == CodStatus.CANCELLED,

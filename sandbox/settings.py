@@ -56,7 +56,8 @@ WSGI_APPLICATION = "sandbox.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The sandbox's own pages (its home page) and its admin's additions (the favicon on every admin page).
+        "DIRS": [BASE_DIR / "sandbox" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

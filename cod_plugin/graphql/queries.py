@@ -40,7 +40,8 @@ class Query:
     def cod_settings(self, channel: str, language_code: str = "en") -> types.CodSettings | None:
         channel, language_code = _channel(channel), _language(language_code)
         policy = policies.read_settings(channel, language=language_code)
-        return policy and shapes.settings(policy)
+        with speaking(language_code):  # the fee's description speaks the language asked for, as its terms do
+            return policy and shapes.settings(policy)
 
     @strawberry.field(description="Whether COD is offered for the checkout as it is now, and why not.")
     def cod_eligibility(

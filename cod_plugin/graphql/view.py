@@ -14,7 +14,8 @@ import logging
 from cross_web import HTTPException
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from strawberry.django.views import GraphQLView
 from strawberry.http import process_result
@@ -55,7 +56,8 @@ class CodGraphQLView(GraphQLView):
     def render_graphql_ide(self, request):
         if not app_settings.GRAPHQL_INTROSPECTION:  # GraphiQL is of no use without introspection
             raise HTTPException(404, "Not Found")
-        return super().render_graphql_ide(request)
+        # strawberry's page loads GraphiQL from unpkg.com; ours from the plugin's static files, so it works offline.
+        return HttpResponse(render_to_string("cod_plugin/graphiql.html", request=request))
 
     def decode_json(self, data: str | bytes) -> object:
         try:

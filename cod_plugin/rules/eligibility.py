@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from .. import formatting
 from ..error_codes import ReasonCode
 from ..host import CheckoutSnapshot, LineSnapshot
 from ..money import convert, display, fits, round_money
@@ -121,7 +122,7 @@ def customer_reasons(tier: Tier, profile: ProfileSnapshot) -> list[Reason]:
         reasons.append(Reason(ReasonCode.CUSTOMER_REVOKED, str(message)))
     elif tier is Tier.SUSPENDED:
         message = _("Cash on Delivery is suspended for this account until %(date)s.") % {
-            "date": profile.suspended_until.date().isoformat()
+            "date": formatting.date(profile.suspended_until)
         }
         reasons.append(Reason(ReasonCode.CUSTOMER_SUSPENDED, str(message)))
     if profile.outstanding_penalty > 0:

@@ -2,7 +2,11 @@
 
 from decimal import Decimal
 
-from ..money import display, round_money
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from .. import formatting
+from ..money import round_money
 from .policy import FeeSchedule, RegionRule
 
 
@@ -30,13 +34,19 @@ def compute_fee(order_amount: Decimal, schedule: FeeSchedule, currency: str) -> 
 
 
 def describe(schedule: FeeSchedule, currency: str) -> str:
-    parts = [f"{schedule.percent.normalize():f}% of the order amount"]
+    """The fee in a shopper's words, in the active language: "3% of the order amount, at least $1.00"."""
+    percent = formatting.number(schedule.percent.normalize())
     if schedule.fixed:
-        parts.append(f"+ {display(schedule.fixed, currency)}")
+        parts = [
+            _("%(percent)s%% of the order amount plus %(fixed)s")
+            % {"percent": percent, "fixed": formatting.money(schedule.fixed, currency)}
+        ]
+    else:
+        parts = [_("%(percent)s%% of the order amount") % {"percent": percent}]
     if schedule.minimum is not None:
-        parts.append(f"at least {display(schedule.minimum, currency)}")
+        parts.append(_("at least %(amount)s") % {"amount": formatting.money(schedule.minimum, currency)})
     if schedule.maximum is not None:
-        parts.append(f"at most {display(schedule.maximum, currency)}")
+        parts.append(_("at most %(amount)s") % {"amount": formatting.money(schedule.maximum, currency)})
     if schedule.waiver_above is not None:
-        parts.append(f"free from {display(schedule.waiver_above, currency)}")
-    return ", ".join(parts)
+        parts.append(_("free from %(amount)s") % {"amount": formatting.money(schedule.waiver_above, currency)})
+    return pgettext("between the parts of a fee description", ", ").join(parts)

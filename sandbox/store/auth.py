@@ -149,10 +149,18 @@ class AdminSignInForm(AdminAuthenticationForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        # Staff sign in with their e-mail address (the user model's "username" holds it), as tokenCreate does.
+        self.fields["username"].label = gettext_lazy("Email")
+        self.fields["username"].widget.attrs["autocomplete"] = "email"
+
     def get_invalid_login_error(self):
         if getattr(self.request, "sign_in_refusal", None) == Refusal.LOCKED_OUT:
             return ValidationError(locked_out_message(), code="locked_out")
-        return super().get_invalid_login_error()
+        # Django's message names the user model's field ("username"): name what staff typed instead.
+        field = gettext_lazy("email address")
+        return ValidationError(self.error_messages["invalid_login"], code="invalid_login", params={"username": field})
 
 
 class BearerTokenMiddleware:

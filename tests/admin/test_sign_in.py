@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 STAFF = "admin@example.com"
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 LOCKED = "Too many failed sign-ins: try again in 15 minutes."
-INVALID = "Please enter the correct username and password for a staff account."
+INVALID = "Please enter the correct email address and password for a staff account."
 
 
 @pytest.fixture
