@@ -27,7 +27,7 @@ COUNT_LABELS = {
     jobs.MISSING: _("Orders no longer found"),
     jobs.ASSIGNED: _("Handed to the courier"),
     jobs.ALREADY_WITH_COURIER: _("Already with this courier"),
-    jobs.NOT_CONFIRMED: _("Not handed over: not confirmed"),
+    jobs.NOT_CONFIRMED: _("Not handed over: not waiting to be shipped (only confirmed orders are handed over)"),
     jobs.HAS_TRACKING_NUMBER: _("Not handed over: already has a tracking number"),
     jobs.COURIER_UNAVAILABLE: _("Not handed over: the courier is inactive or does not serve the order's channel"),
 }

@@ -226,10 +226,10 @@ class AssignCourier(Work):
         try:
             with transaction.atomic():
                 order = lifecycle.lock(pk)
-                if order.status != CodStatus.CONFIRMED:
-                    return NOT_CONFIRMED
                 if order.tracking_number:
                     return HAS_TRACKING_NUMBER
+                if order.status != CodStatus.CONFIRMED:
+                    return NOT_CONFIRMED
                 if self.courier_pk is not None and order.courier_id == self.courier_pk:
                     return ALREADY_WITH_COURIER
                 shipping.assign(pk, self.code, actor=self.actor)
