@@ -240,3 +240,13 @@ def test_without_reading_orders_there_is_no_export(staff_client):
     client = staff_client(DISPATCH)
     assert export(client, make_order()).status_code == 403
     assert CodJob.objects.count() == 0
+
+
+def test_the_job_page_in_arabic(staff_client, enqueued):
+    client = staff_client(VIEW)
+    with enqueued():
+        export(client, make_order())
+    job = last_job()
+    page = client.get(f"{JOBS}{job.pk}/", HTTP_ACCEPT_LANGUAGE="ar")
+    assert page.status_code == 200 and 'dir="rtl"' in page.content.decode()
+    assert job.language == "en" and client.get(f"{JOBS}{job.pk}/progress/").json()["percent"] == "100%"
