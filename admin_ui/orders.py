@@ -53,6 +53,7 @@ REFUSAL_REASONS = [
 ]
 DELIVERY_STATUSES = [(status, CodStatus(status).label) for status in delivery.EVENTS]
 WINDOW_FORMAT = "%Y-%m-%dT%H:%M"
+SELECT_FOR_ACTION = "Select this object for an action - {}"  # the row checkbox's label, in Django's own words
 
 
 # --- the list ------------------------------------------------------------------------------------------------
@@ -111,7 +112,7 @@ class CodOrderAdmin(ReadOnlyAdmin):
     search_help_text = _("An order number, or the last digits of a phone number.")
     show_full_result_count = False
     ordering = ("-pk",)
-    actions = None
+    actions = ("export_orders_csv", "hand_orders_to_courier")  # admin_ui/bulk.py
     change_list_template = "admin_ui/orders/change_list.html"
 
     class Media:
@@ -204,7 +205,8 @@ class OrderRows:
     gives the headers and their sorting."""
 
     ROW = (
-        '<th class="field-order_number"><a href="{}">{}</a></th><td class="field-channel">{}</td>'
+        '<td class="action-checkbox"><input type="checkbox" name="_selected_action" value="{}" class="action-select" '
+        'aria-label="{}"></td><th class="field-order_number"><a href="{}">{}</a></th><td class="field-channel">{}</td>'
         '<td class="field-status">{}</td><td class="field-phone">{}</td><td class="field-region">{}</td>'
         '<td class="field-courier">{}</td><td class="field-to_collect">{}</td><td class="field-flags">{}</td>'
         '<td class="field-created_at nowrap">{}</td>'
@@ -216,6 +218,7 @@ class OrderRows:
         self.model_admin = changelist.model_admin
         self.statuses = dict(CodStatus.choices)
         self.empty = changelist.model_admin.get_empty_value_display()
+        self.select = gettext(SELECT_FOR_ACTION)
 
     def attach(self) -> None:
         """Give the changelist what the results template reads: headers, rows, how many columns are sorted."""
@@ -235,6 +238,8 @@ class OrderRows:
         admin_ = self.model_admin
         return format_html(
             self.ROW,
+            order.pk,
+            self.select.format(order.order_number),
             link.replace(self.PK, str(order.pk), 1),
             order.order_number,
             order.channel,

@@ -106,6 +106,8 @@ ADMIN: dict[str, Access] = {
     "orders: appointment": Access(any_of=STAFF_APPOINTMENTS, all_of=(VIEW_ORDERS,)),
     "orders: payment record": Access(all_of=(VIEW_ORDERS, RECORD_PAYMENTS)),
     "orders: assign a courier": Access(all_of=(VIEW_ORDERS, DISPATCH_ORDERS)),
+    "orders: export selected (CSV)": Access(all_of=(VIEW_ORDERS,)),
+    "orders: hand selected to a courier": Access(all_of=(VIEW_ORDERS, DISPATCH_ORDERS)),
     "confirmation queue": Access(all_of=(VIEW_QUEUE,)),
     "confirmation queue: outcomes and changes": Access(all_of=(VIEW_QUEUE, CONFIRM_ORDERS)),
     "customers: list and profile": Access(all_of=(VIEW_PROFILES,)),

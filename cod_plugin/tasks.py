@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from .couriers.client import RetryableCourierError
-from .flows import confirmation, notifications, rates, refunds, shipping, sweeps
+from .flows import confirmation, jobs, notifications, rates, refunds, shipping, sweeps
 from .notifications import RetryableError
 
 
@@ -60,3 +60,12 @@ def book_shipment(order_pk: int) -> str:
     the order number.
     """
     return shipping.book_shipment(order_pk).tracking_number
+
+
+@shared_task(acks_late=True)
+def run_job(job_pk: int) -> str:
+    """Run a queued job (a bulk action on orders) in chunks, saving its progress as it goes.
+
+    acks_late: a job is claimed once, so a task delivered again after a worker died does not run it twice.
+    """
+    return jobs.run(job_pk)

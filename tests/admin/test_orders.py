@@ -1,5 +1,7 @@
 """The COD orders list: columns, each filter, the API's search, and who may see it."""
 
+import re
+
 import pytest
 
 from cod_plugin.models import CodOrder, CodRegion, Courier
@@ -38,10 +40,14 @@ def test_the_list_shows_each_column_with_flags_as_badges(viewer, courier):
     assert '<span class="cod-badge">Disputed claim</span> <span class="cod-badge">Refund overdue</span>' in row
 
 
-def test_the_list_has_no_add_delete_or_bulk_actions(viewer):
+def test_the_list_has_no_add_or_delete_and_only_the_cod_bulk_actions(viewer):
     make_orders(2)
     html = viewer.get(LIST).content.decode()
-    assert "addlink" not in html and 'name="action"' not in html and "action-checkbox" not in html
+    assert "addlink" not in html and "delete_selected" not in html
+    assert re.findall(r'<option value="(\w+)">', html[html.index('name="action"') :])[:2] == [
+        "export_orders_csv",
+        "hand_orders_to_courier",
+    ]
     assert viewer.get(f"{LIST}add/").status_code == 403
 
 
@@ -122,7 +128,8 @@ def test_each_row_links_to_its_order_page_keeping_the_filters(viewer):
 
 
 def test_columns_sort(viewer):
+    # column 0 is the bulk actions' checkbox, 1 the order number, 2 the channel
     make_orders(1, start=5001)
     make_orders(1, start=5002, channel="channel-ae", country="AE", area="Dubai", currency="AED")
-    assert [o.order_number for o in viewer.get(f"{LIST}?o=1").context["cl"].result_list] == ["5002", "5001"]
-    assert [o.order_number for o in viewer.get(f"{LIST}?o=-1").context["cl"].result_list] == ["5001", "5002"]
+    assert [o.order_number for o in viewer.get(f"{LIST}?o=2").context["cl"].result_list] == ["5002", "5001"]
+    assert [o.order_number for o in viewer.get(f"{LIST}?o=-2").context["cl"].result_list] == ["5001", "5002"]

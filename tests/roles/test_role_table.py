@@ -237,6 +237,15 @@ def admin_requests(world: World) -> dict[str, list[tuple[str, str, dict]]]:
             ("post", f"{ORDERS}{pk}/payment/", {"amount": amount, "method": "cash", "receipt": "R"})
         ],
         "orders: assign a courier": [("post", f"{ORDERS}{pk}/courier/", {"courier": "fastship"})],
+        "orders: export selected (CSV)": [("post", ORDERS, {"action": "export_orders_csv", "_selected_action": pk})],
+        "orders: hand selected to a courier": [
+            ("post", ORDERS, {"action": "hand_orders_to_courier", "_selected_action": pk}),
+            (
+                "post",
+                ORDERS,
+                {"action": "hand_orders_to_courier", "_selected_action": pk, "apply": "1", "courier": "fastship"},
+            ),
+        ],
         "confirmation queue": [("get", QUEUE, {})],
         "confirmation queue: outcomes and changes": [
             ("post", f"{QUEUE}{pk}/outcome/", {"outcome": "no_answer", "attempts": "0"}),
