@@ -8,7 +8,6 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from cod_plugin.error_codes import CodError
-from cod_plugin.host import channel_names
 from cod_plugin.models import CodPolicy
 
 
@@ -86,28 +85,17 @@ class ActionAdmin(ReadOnlyAdmin):
         raise NotImplementedError
 
 
-def channel_names_for(request, slugs) -> dict[str, str]:
-    """The store's names of ``slugs``, asked of the store once per request for the channels it has not named yet,
-    so that a list's filter and its rows share one query."""
-    known = request.__dict__.setdefault("_cod_channel_names", {})
-    missing = set(slugs) - known.keys()
-    if missing:
-        known.update(channel_names(missing))
-    return {slug: known[slug] for slug in slugs}
-
-
 class ChannelFilter(admin.SimpleListFilter):
-    """The channels that have a COD policy, by the store's name for them: a small table, not a DISTINCT over every
-    order. ``field`` is the filtered rows' way to their order's channel."""
+    """The channels that have a COD policy: a small table, not a DISTINCT over every order. ``field`` is the
+    filtered rows' way to their order's channel."""
 
     title = _("channel")
     parameter_name = "channel"
     field = "channel"
 
     def lookups(self, request, model_admin):
-        channels = list(CodPolicy.objects.order_by("channel").values_list("channel", flat=True))
-        names = channel_names_for(request, channels)
-        return sorted(((channel, names[channel]) for channel in channels), key=lambda pair: pair[1].casefold())
+        channels = CodPolicy.objects.order_by("channel").values_list("channel", flat=True)
+        return [(channel, channel) for channel in channels]
 
     def queryset(self, request, queryset):
         return queryset.filter(**{self.field: self.value()}) if self.value() else queryset

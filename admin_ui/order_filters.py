@@ -1,11 +1,14 @@
-"""The COD orders list's filters and flags: the regions the orders go to, every courier (and "No courier"), and
-the flags raised on an order."""
+"""The COD orders list's filters and flags: the channels by name, the regions the orders go to, every courier
+(and "No courier"), and the flags raised on an order."""
 
 from django.contrib import admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cod_plugin import labels, models
+from cod_plugin.host import channel_names
+
+from .base import ChannelFilter
 
 FLAGS = {
     "confirmation_overdue": _("Confirmation overdue"),
@@ -17,6 +20,25 @@ FLAGS = {
 
 def raised_flags(order) -> list[str]:
     return [label for name, label in FLAGS.items() if getattr(order, name)]
+
+
+def channel_names_for(request, slugs) -> dict[str, str]:
+    """The store's names of ``slugs``, asked of the store once per request for the channels it has not named yet,
+    so that the list's filter and its rows share one query."""
+    known = request.__dict__.setdefault("_cod_channel_names", {})
+    missing = set(slugs) - known.keys()
+    if missing:
+        known.update(channel_names(missing))
+    return {slug: known[slug] for slug in slugs}
+
+
+class ChannelNameFilter(ChannelFilter):
+    """The channels with a COD policy, by the store's name for them."""
+
+    def lookups(self, request, model_admin):
+        channels = [channel for channel, _slug in super().lookups(request, model_admin)]
+        names = channel_names_for(request, channels)
+        return sorted(((channel, names[channel]) for channel in channels), key=lambda pair: pair[1].casefold())
 
 
 class FlaggedFilter(admin.SimpleListFilter):

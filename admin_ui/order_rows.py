@@ -12,7 +12,7 @@ from django.utils.html import format_html
 
 from cod_plugin import labels
 
-from .base import channel_names_for
+from .order_filters import channel_names_for
 
 
 class OrderRows:

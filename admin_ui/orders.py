@@ -15,10 +15,10 @@ from cod_plugin import formatting, labels, models
 from cod_plugin.flows import orders
 from cod_plugin.permissions import may
 
-from .base import ChannelFilter, ReadOnlyAdmin
+from .base import ReadOnlyAdmin
 from .order_actions import REFUSAL_REASONS, PaymentForm, StatusForm, WindowForm, run_action
 from .order_courier import AssignCourierForm
-from .order_filters import CourierFilter, FlaggedFilter, RegionFilter, raised_flags
+from .order_filters import ChannelNameFilter, CourierFilter, FlaggedFilter, RegionFilter, raised_flags
 from .order_page import OrderPage, window_text
 from .order_rows import OrderRows
 
@@ -40,7 +40,7 @@ class CodOrderAdmin(ReadOnlyAdmin):
         "appointment",
         "created",
     )
-    list_filter = ("status", ChannelFilter, RegionFilter, ("courier", CourierFilter), FlaggedFilter)
+    list_filter = ("status", ChannelNameFilter, RegionFilter, ("courier", CourierFilter), FlaggedFilter)
     list_select_related = ("courier",)
     search_fields = ("order_number", "phone")
     search_help_text = _("An order number, or the last digits of a phone number.")
