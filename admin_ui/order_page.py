@@ -193,7 +193,8 @@ def window_text(start, end) -> str:
 
 def _change(before: str, after: str) -> str:
     if before and after:
-        return f"{labels.status(before)} → {labels.status(after)}"
+        # translators: a status move; an arrow that points the way the language reads
+        return gettext("%(before)s → %(after)s") % {"before": labels.status(before), "after": labels.status(after)}
     return labels.status(after) if after else ""
 
 
