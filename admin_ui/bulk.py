@@ -22,6 +22,17 @@ EXPORT = "orders: export selected (CSV)"
 HAND_OVER = "orders: hand selected to a courier"
 
 
+class BulkActionsMixin:
+    """What a list with these actions offers: each action shows only to those the role table allows
+    (Django asks ``has_<name>_permission`` for an action's ``permissions``)."""
+
+    def has_cod_export_permission(self, request) -> bool:
+        return may(request.user, EXPORT)
+
+    def has_cod_hand_over_permission(self, request) -> bool:
+        return may(request.user, HAND_OVER)
+
+
 def job_url(job: CodJob) -> str:
     return reverse("admin:cod_plugin_codjob_change", args=[job.pk])
 
@@ -30,7 +41,7 @@ def _selected(queryset) -> list[int]:
     return list(queryset.order_by().values_list("pk", flat=True))
 
 
-@admin.action(description=_("Export selected orders (CSV)"), permissions=("view",))
+@admin.action(description=_("Export selected orders (CSV)"), permissions=("cod_export",))
 def export_orders_csv(modeladmin, request, queryset):
     if not may(request.user, EXPORT):
         raise PermissionDenied
@@ -53,7 +64,7 @@ class HandOverForm(forms.Form):
     )
 
 
-@admin.action(description=_("Hand selected orders to a courier"), permissions=("view",))
+@admin.action(description=_("Hand selected orders to a courier"), permissions=("cod_hand_over",))
 def hand_orders_to_courier(modeladmin, request, queryset):
     """First the form to choose the courier, posted back to the list with the same selection; then the job."""
     if not may(request.user, HAND_OVER):

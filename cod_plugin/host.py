@@ -146,7 +146,10 @@ class HostError(Exception):
 
 @runtime_checkable
 class HostAdapter(Protocol):
-    """What the plugin needs from the store. ``user`` is the request's user (anonymous allowed)."""
+    """What the plugin needs from the store. ``user`` is the request's user (anonymous allowed).
+
+    One method is optional and so not part of the protocol: ``get_channel_names(slugs) -> {slug: name}``, the
+    names the admin shows for channels (read through :func:`channel_names`; without it, the slugs are shown)."""
 
     def get_checkout(self, checkout_ref: str, *, user: Any, lock: bool = False) -> CheckoutSnapshot | None:
         """The checkout as it is now, or None when it does not exist or is not this user's.
@@ -180,3 +183,11 @@ def get_adapter() -> HostAdapter:
     from .conf import app_settings
 
     return import_string(app_settings.HOST_ADAPTER)()
+
+
+def channel_names(slugs) -> dict[str, str]:
+    """Each channel's name as the store calls it, by slug; a slug the store does not name stands for itself."""
+    slugs = sorted(set(slugs))
+    named = getattr(get_adapter(), "get_channel_names", None)
+    names = named(slugs) if named and slugs else {}
+    return {slug: names.get(slug) or slug for slug in slugs}

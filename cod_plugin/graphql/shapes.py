@@ -94,6 +94,7 @@ def order(item: CodOrderModel, *, max_reschedules: int) -> types.CodOrder:
         collection_methods=methods(item.collection_methods),
         created_at=item.created_at,
         tracking_number=item.tracking_number,
+        courier=types.CodCourier(name=item.courier.name) if item.courier_id else None,
         appointment=item.appointment_start
         and types.CodAppointment(start=item.appointment_start, end=item.appointment_end),
         reschedules_left=max(max_reschedules - item.reschedules, 0),

@@ -183,6 +183,11 @@ class CodRefund:
         return strawberry.ID(to_base64("CodRefund", pk))
 
 
+@strawberry.type(description="The delivery company carrying the order.")
+class CodCourier:
+    name: str
+
+
 @strawberry.type
 class CodOrder:
     id: strawberry.ID
@@ -197,6 +202,7 @@ class CodOrder:
     collection_methods: list[CodCollectionMethod]
     created_at: datetime
     tracking_number: str
+    courier: CodCourier | None = strawberry.field(description="Null until the order is handed to a courier.")
     appointment: CodAppointment | None
     reschedules_left: int
     confirmation_attempts: int

@@ -21,7 +21,7 @@ from cod_plugin.host import (
 )
 
 from . import selectors
-from .models import Address, Checkout, CheckoutLine, Customer, Order, OrderLine, Product, Stock
+from .models import Address, Channel, Checkout, CheckoutLine, Customer, Order, OrderLine, Product, Stock
 
 FLAG_FIELDS = {
     ProductFlag.HIGH_VALUE: "is_high_value",
@@ -112,6 +112,9 @@ class StoreAdapter:
         pk = selectors.parse_pk(order_ref)
         if pk is None or not Order.objects.filter(pk=pk).update(status=Order.Status.PAID):
             raise HostError("order_not_found", "Order not found.", field="orderId")
+
+    def get_channel_names(self, slugs) -> dict[str, str]:
+        return dict(Channel.objects.filter(slug__in=slugs).values_list("slug", "name"))
 
     def get_customer(self, user) -> CustomerSnapshot | None:
         if user is None or not user.is_authenticated:

@@ -86,18 +86,19 @@ def test_the_page_shows_amounts_customer_delivery_claim_payment_and_timeline(sta
     assert amounts == {
         "Order amount": "$173.98",
         "COD fee": "$5.22",
-        "Amount to collect": "$179.20",
-        "Collected": "$170.00",
+        "To collect, fee included": "$179.20",
+        "Collected (courier’s payment record)": "$170.00",
         "Refunded": "$0.00",
+        "Refundable": "$170.00",
     }
     for text in ("new@example.com", "1 Main St", "New York", "FastShip", "FS-123", "RCPT-9", "FS-R-1"):
         assert text in html, text
     assert '<span class="cod-badge">Amount discrepancy</span>' in html
     assert response.context["reschedules_left"] == 2
     # and the timeline, and a link to the voucher image that only staff can open
-    assert [event[1:4] for event in response.context["events"]] == [
-        ("placed", "", "Pending confirmation"),
-        ("confirm", "Pending confirmation", "Confirmed"),
+    assert [(event.what, event.change) for event in response.context["events"]] == [
+        ("Order placed", "Pending confirmation"),
+        ("Confirmed", "Pending confirmation → Confirmed"),
     ]
     voucher = ACTION.format(confirmed.pk, "voucher")
     assert f'href="{voucher}"' in html
@@ -120,6 +121,7 @@ def test_the_page_shows_refusal_returns_and_refunds(staff, confirmed):
     response = staff.get(PAGE.format(confirmed.pk))
     html = response.content.decode()
     assert dict(response.context["amounts"])["Refunded"] == "$50.00"
+    assert "$50.00" in html
     for text in ("Goods received", "Damaged", "Bank transfer", "TR-55", "Refund overdue"):
         assert text in html, text
 
@@ -297,4 +299,4 @@ def test_amounts_use_the_currency_minor_units(demo, staff_client):
     (kwd,) = make_orders(1, channel="channel-kw", country="KW", area="", currency="KWD")
     CodOrder.objects.filter(pk=kwd.pk).update(amount_to_collect=Decimal("10.5"))
     response = staff_client(*STAFF).get(PAGE.format(kwd.pk))
-    assert dict(response.context["amounts"])["Amount to collect"] == "KWD10.500"
+    assert dict(response.context["amounts"])["To collect, fee included"] == "KWD10.500"
