@@ -26,6 +26,13 @@ class BulkActionsMixin:
     """What a list with these actions offers: each action shows only to those the role table allows
     (Django asks ``has_<name>_permission`` for an action's ``permissions``)."""
 
+    def changelist_view(self, request, extra_context=None):
+        # An action the user is not offered is refused as its page would be, not passed over in silence.
+        operation = {"export_orders_csv": EXPORT, "hand_orders_to_courier": HAND_OVER}.get(request.POST.get("action"))
+        if request.method == "POST" and operation and not may(request.user, operation):
+            raise PermissionDenied
+        return super().changelist_view(request, extra_context)
+
     def has_cod_export_permission(self, request) -> bool:
         return may(request.user, EXPORT)
 

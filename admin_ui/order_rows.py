@@ -19,7 +19,8 @@ from .order_filters import channel_names_for
 class OrderRows:
     ROW = (
         '<td class="action-checkbox"><input type="checkbox" name="_selected_action" value="{}" class="action-select" '
-        'aria-label="{}"></td><th class="field-order_number"><a href="{}">{}</a><span class="cod-phone" dir="ltr">{}</span></th>'
+        'aria-label="{}"></td>'
+        '<th class="field-order_number"><a href="{}">{}</a><span class="cod-phone" dir="ltr">{}</span></th>'
         '<td class="field-channel_name">{}</td><td class="field-status">{}</td><td class="field-region">{}</td>'
         '<td class="field-courier">{}</td><td class="field-to_collect">{}</td><td class="field-flags">{}</td>'
         '<td class="field-appointment">{}</td><td class="field-created">{}</td>'
