@@ -21,7 +21,7 @@ from cod_plugin.host import (
 )
 
 from . import selectors
-from .models import Address, Checkout, CheckoutLine, Customer, Order, OrderLine, Product, Stock
+from .models import Address, Channel, Checkout, CheckoutLine, Customer, Order, OrderLine, Product, Stock
 
 FLAG_FIELDS = {
     ProductFlag.HIGH_VALUE: "is_high_value",
@@ -123,6 +123,10 @@ class StoreAdapter:
             phone=customer.phone if customer else "",
             b2b_account=(customer.b2b_account or None) if customer else None,
         )
+
+    def channel_names(self) -> dict[str, str]:
+        """Optional for a host: the channels' names by slug, which the admin shows instead of slugs."""
+        return dict(Channel.objects.values_list("slug", "name"))
 
 
 def product_flags(product: Product) -> frozenset[str]:
