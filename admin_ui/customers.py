@@ -5,6 +5,7 @@ reason. Nothing on a profile is edited directly."""
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -17,24 +18,16 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
 
-from cod_plugin import models
+from cod_plugin import formatting, models
 from cod_plugin.flows import customers
-from cod_plugin.money import display
 from cod_plugin.permissions import HANDLE_REFUNDS
-from cod_plugin.rules.tiers import Tier
 
 from .base import ActionAdmin
+from .labels import TIER_LABELS, channel_name, channel_names, customer_label, event_label, refusal_label, tier_label
 from .number_inputs import input_value
 
 LATEST_ORDERS = 20
 LATEST_EVENTS = 100
-TIER_LABELS = {
-    Tier.NEW: _("New"),
-    Tier.TRUSTED: _("Trusted"),
-    Tier.B2B: _("B2B"),
-    Tier.SUSPENDED: _("Suspended"),
-    Tier.REVOKED: _("Revoked"),
-}
 
 
 # ---- the five actions: a form each, and the flow it calls
@@ -166,23 +159,58 @@ class StandingFilter(admin.SimpleListFilter):
 
 def _money(value: Money | None) -> str:
     if value is None or not value.amount:
-        return "-"
-    return display(value.amount, str(value.currency))
+        return formatting.EMPTY
+    return formatting.money_of(value)
+
+
+def profile_label(profile: models.CodCustomerProfile) -> str:
+    return customer_label(profile.customer_key, email=profile.email, phone=profile.phone)
 
 
 @dataclass(frozen=True)
 class EventRow:
     event: models.CodProfileEvent
+    kind: str
+    reason: str  # a refusal's code by its label; what support typed as it is
     change: str
+
+
+@dataclass(frozen=True)
+class StrikeRow:
+    event: models.CodProfileEvent
+    refusal: str
+    penalty: str
 
 
 def _event_row(event: models.CodProfileEvent) -> EventRow:
     before, after = event.data.get("before"), event.data.get("after")
     if before and after and before.get("tier") != after.get("tier"):
-        change = f"{TIER_LABELS[Tier(before['tier'])]} → {TIER_LABELS[Tier(after['tier'])]}"
+        change = f"{tier_label(before['tier'])} → {tier_label(after['tier'])}"
     else:
-        change = ", ".join(f"{key}: {value}" for key, value in event.data.items() if key not in ("before", "after"))
-    return EventRow(event, change)
+        change = "; ".join(_detail(key, value, event.data) for key, value in event.data.items() if key in DETAILS)
+    return EventRow(event, event_label(event.kind), refusal_label(event.reason), change)
+
+
+DETAILS = {
+    "strikes": _("strikes: %(value)s"),
+    "penalty": _("penalty: %(value)s"),
+    "until": _("until %(value)s"),
+    "settled": _("settled: %(value)s"),
+}
+
+
+def _detail(key: str, value, data: dict) -> str:
+    if key == "penalty" and data.get("currency"):
+        value = formatting.money(Decimal(value), data["currency"])
+    elif key == "until" and value:
+        value = formatting.datetime(datetime.fromisoformat(value))
+    return DETAILS[key] % {"value": value}
+
+
+def _strike_row(event: models.CodProfileEvent) -> StrikeRow:
+    penalty, currency = event.data.get("penalty"), event.data.get("currency")
+    shown = formatting.money(Decimal(penalty), currency) if penalty and currency else formatting.EMPTY
+    return StrikeRow(event, refusal_label(event.reason), shown)
 
 
 @admin.register(models.CodCustomerProfile)
@@ -192,23 +220,25 @@ class CodCustomerProfileAdmin(ActionAdmin):
     actions_by_name = ACTIONS
     change_form_template = "admin_ui/customers/change_form.html"
     list_display = (
-        "customer_key",
+        "customer",
         "email",
         "tier",
         "limit",
         "completed_orders",
         "strikes",
         "penalty",
-        "suspended_until",
+        "suspended",
         "revoked",
         "b2b_verified",
+        "updated",
     )
+    list_display_links = ("customer",)
     list_filter = (StandingFilter,)
     search_fields = ("email", "phone", "customer_key")
     ordering = ("-updated_at", "-pk")
-    readonly_fields = ("tier", "limit", "penalty", "b2b_limit_shown", "updated_at")
+    readonly_fields = ("customer", "tier", "limit", "penalty", "suspended", "b2b_limit_shown", "updated")
     fieldsets = [
-        (None, {"fields": ("customer_key", "email", "phone")}),
+        (None, {"fields": ("customer", "email", "phone")}),
         (
             _("Standing"),
             {
@@ -218,14 +248,26 @@ class CodCustomerProfileAdmin(ActionAdmin):
                     "completed_orders",
                     ("strikes", "suspensions", "fake_orders"),
                     "penalty",
-                    "suspended_until",
+                    "suspended",
                     "revoked",
                     ("b2b_verified", "b2b_limit_shown"),
-                    "updated_at",
+                    "updated",
                 )
             },
         ),
     ]
+
+    @admin.display(description=_("customer"), ordering="customer_key")
+    def customer(self, profile):
+        return profile_label(profile)
+
+    @admin.display(description=_("suspended until"), ordering="suspended_until")
+    def suspended(self, profile):
+        return formatting.datetime(profile.suspended_until)
+
+    @admin.display(description=_("updated at"), ordering="updated_at")
+    def updated(self, profile):
+        return formatting.datetime(profile.updated_at)
 
     @admin.display(description=_("tier"))
     def tier(self, profile):
@@ -248,6 +290,8 @@ class CodCustomerProfileAdmin(ActionAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         profile = self.get_object(request, unquote(object_id))
         context = self._profile_context(request, profile) if profile is not None else {}
+        if profile is not None:
+            context["subtitle"] = profile_label(profile)
         return super().change_view(request, object_id, form_url, {**context, **(extra_context or {})})
 
     def _profile_context(self, request, profile) -> dict[str, Any]:
@@ -255,17 +299,23 @@ class CodCustomerProfileAdmin(ActionAdmin):
         can_act = request.user.has_perm(HANDLE_REFUNDS)
         return {
             "cod_orders": self._orders(profile),
-            "strikes": events.filter(kind="strike"),
+            "strikes": [_strike_row(event) for event in events.filter(kind="strike")],
             "events": [_event_row(event) for event in events[:LATEST_EVENTS]],
             "latest_orders": LATEST_ORDERS,
             "latest_events": LATEST_EVENTS,
             "actions": [self._action(profile, action) for action in ACTIONS.values()] if can_act else [],
         }
 
-    def _orders(self, profile) -> list[tuple[models.CodOrder, str, str]]:
+    def _orders(self, profile) -> list[tuple[models.CodOrder, str, str, str]]:
         orders = models.CodOrder.objects.filter(customer_key=profile.customer_key).order_by("-created_at", "-pk")
+        names = channel_names()
         return [
-            (order, self.admin_url("cod_plugin_codorder_change", order.pk), _money(order.amount_to_collect))
+            (
+                order,
+                self.admin_url("cod_plugin_codorder_change", order.pk),
+                channel_name(order.channel, names),
+                formatting.money_of(order.amount_to_collect),
+            )
             for order in orders[:LATEST_ORDERS]
         ]
 
@@ -281,4 +331,4 @@ class CodCustomerProfileAdmin(ActionAdmin):
     def run_action(self, request, profile, action: StandingAction, form) -> str:
         action.flow(profile.pk, actor=request.user.get_username(), **form.arguments())
         self.log_change(request, profile, f"{action.label}: {form.cleaned_data['reason']}")
-        return action.done % {"customer": profile}
+        return action.done % {"customer": profile_label(profile)}

@@ -18,6 +18,7 @@ from cod_plugin.models import CodOrder, CodOrderEvent, CodPolicy
 from cod_plugin.rules.statuses import CodStatus
 
 from .base import ReadOnlyAdmin
+from .labels import channel_name, channel_names
 from .models import CodOverview
 from .orders import REFUSAL_REASONS
 
@@ -114,6 +115,7 @@ class CodOverviewAdmin(ReadOnlyAdmin):
             raise PermissionDenied
         channels = list(CodPolicy.objects.order_by("channel").values_list("channel", flat=True))
         channel = request.GET.get("channel") if request.GET.get("channel") in channels else None
+        names = channel_names()
         now = timezone.now()
         confirmation, sign_off = rates(channel, now=now)
         today = orders_today(channel)
@@ -122,7 +124,7 @@ class CodOverviewAdmin(ReadOnlyAdmin):
             "opts": self.opts,
             "title": _("COD overview"),
             "media": self.media,
-            "channels": channels,
+            "channels": [(slug, channel_name(slug, names)) for slug in channels],
             "channel": channel,
             "today": bars(today),
             "today_total": sum(value for _label, value in today),

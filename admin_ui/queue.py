@@ -7,6 +7,7 @@ from datetime import datetime
 
 import phonenumbers
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Q
@@ -15,11 +16,10 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cod_plugin import limits
+from cod_plugin import formatting, limits
 from cod_plugin.conf import app_settings
 from cod_plugin.error_codes import CodError
 from cod_plugin.flows import confirmation, standing
@@ -31,6 +31,7 @@ from cod_plugin.rules.lifecycle import ConfirmationOutcome
 from cod_plugin.rules.statuses import CodStatus
 
 from .base import ReadOnlyAdmin
+from .labels import channel_name, channel_names, language_name
 from .models import ConfirmationQueue
 
 VIEW_ORDERS = "cod_plugin.view_codorder"
@@ -63,8 +64,10 @@ def counts(now: datetime) -> dict[str, int]:
 @dataclass(frozen=True)
 class CallScript:
     order: CodOrder
-    agent: str
+    agent: str  # empty: the staff user has no name, and the agent speaks for the store's team
     store: str
+    channel: str
+    language: str
     lines: tuple[LineSnapshot, ...]
     amount: str
     shipping: str
@@ -72,12 +75,13 @@ class CallScript:
     address: str
     phone: str
     tel: str | None
+    appointment: tuple[str, str] | None
     delivery_days: int
     max_attempts: int
     by_whatsapp: bool
 
 
-def call_script(order: CodOrder, *, agent: str) -> CallScript:
+def call_script(order: CodOrder, *, agent: str, channels: dict[str, str]) -> CallScript:
     host_order = get_adapter().get_order(order.order_ref)
     policy = standing.policy_for(order)
     currency = str(order.amount_to_collect.currency)
@@ -86,7 +90,9 @@ def call_script(order: CodOrder, *, agent: str) -> CallScript:
     return CallScript(
         order=order,
         agent=agent,
-        store=app_settings.STORE_NAME or gettext("our store"),
+        store=store_name(),
+        channel=channel_name(order.channel, channels),
+        language=language_name(order.terms_language),
         lines=host_order.lines if host_order else (),
         amount=display(order.amount_to_collect.amount, currency),
         shipping=display(order.shipping_amount.amount, currency),
@@ -94,6 +100,7 @@ def call_script(order: CodOrder, *, agent: str) -> CallScript:
         address=_address_line(address, order),
         phone=phone,
         tel=e164(phone, order.country),
+        appointment=_appointment(order),
         delivery_days=policy.max_delivery_days,
         max_attempts=policy.max_confirmation_attempts,
         by_whatsapp=policy.notification_channel == "whatsapp",
@@ -122,7 +129,26 @@ def e164(phone: str, country: str) -> str | None:
 
 
 def agent_name(user) -> str:
-    return user.get_full_name() or user.get_username()
+    """How the agent introduces themselves: their name (first, or full when set); never an e-mail or username,
+    so empty for a staff user without a name."""
+    return user.get_full_name().strip()
+
+
+def store_name() -> str:
+    """The store as the agent names it: ``COD_STORE_NAME``, else the current site's name, else "our store"."""
+    if app_settings.STORE_NAME:
+        return app_settings.STORE_NAME
+    if apps.is_installed("django.contrib.sites"):
+        from django.contrib.sites.models import Site
+
+        return Site.objects.get_current().name or gettext("our store")
+    return gettext("our store")
+
+
+def _appointment(order: CodOrder) -> tuple[str, str] | None:
+    if not (order.appointment_start and order.appointment_end):
+        return None
+    return formatting.datetime(order.appointment_start), formatting.time(order.appointment_end)
 
 
 # ---- the forms
@@ -219,7 +245,7 @@ def _done(order: CodOrder, outcome: ConfirmationOutcome) -> str:
     if outcome == ConfirmationOutcome.NO_ANSWER and order.status == CodStatus.CANCELLED:
         return gettext("Order %(number)s: no answer after %(attempts)s calls; it is cancelled.") % values
     if outcome == ConfirmationOutcome.NO_ANSWER:
-        when = date_format(timezone.localtime(order.next_call_at), "TIME_FORMAT")
+        when = formatting.time(order.next_call_at)
         return gettext("Order %(number)s: no answer; the next call is due at %(when)s.") % {**values, "when": when}
     messages_by_outcome = {
         ConfirmationOutcome.CONFIRMED: gettext("Order %(number)s is confirmed."),
@@ -260,11 +286,12 @@ class ConfirmationQueueAdmin(ReadOnlyAdmin):
             raise PermissionDenied
         now = timezone.now()
         orders = list(queued(now)[: UPCOMING + 1])
-        script = call_script(orders[0], agent=agent_name(request.user)) if orders else None
+        names = channel_names()
+        script = call_script(orders[0], agent=agent_name(request.user), channels=names) if orders else None
         context = {
             "title": _("Confirmation queue"),
             "script": script,
-            "upcoming": [(order, _amount(order)) for order in orders[1:]],
+            "upcoming": [(order, channel_name(order.channel, names), _amount(order)) for order in orders[1:]],
             **counts(now),
             "can_record": may(request.user, RECORD_OUTCOMES),
             "can_view_orders": request.user.has_perm(VIEW_ORDERS),

@@ -9,7 +9,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from cod_plugin import models
+from cod_plugin import formatting, models
 from cod_plugin.flows import terms
 from cod_plugin.host import ProductFlag
 from cod_plugin.permissions import MANAGE_SETTINGS
@@ -26,6 +26,7 @@ from .forms import (
     is_currency,
     redacted_url,
 )
+from .labels import channel_name, channel_names
 
 PRODUCT_FLAGS = [
     (ProductFlag.HIGH_VALUE, _("High value (luxury, high-end electronics)")),
@@ -266,7 +267,8 @@ class RegionInline(PolicyPartInline, admin.TabularInline):
     extra = 0
 
 
-LANGUAGES = sorted(global_settings.LANGUAGES, key=lambda item: item[0])
+# Django's catalogue has the languages' names: each shows in the admin's language.
+LANGUAGES = [(code, _(name)) for code, name in sorted(global_settings.LANGUAGES, key=lambda item: item[0])]
 
 
 class TermsForm(forms.ModelForm):
@@ -369,14 +371,75 @@ class CodPolicyAdmin(ManagedSettingsAdmin):
         return ending(policy.sms_token)
 
 
+MESSAGE_KINDS = {"confirmation_request": _("Confirmation request")}
+MESSAGE_CHANNELS = {"sms": _("SMS"), "whatsapp": _("WhatsApp")}
+
+
+def _labelled(code: str, labels: dict) -> str:
+    return str(labels.get(code, code))
+
+
+class ValueFilter(admin.SimpleListFilter):
+    """A filter on one column with a translated title, its values by their labels."""
+
+    labels: dict = {}
+
+    def lookups(self, request, model_admin):
+        values = model_admin.model.objects.order_by(self.parameter_name).values_list(self.parameter_name, flat=True)
+        return [(value, _labelled(value, self.labels)) for value in dict.fromkeys(values.distinct())]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(**{self.parameter_name: self.value()}) if self.value() else queryset
+
+
+class MessageChannelFilter(ValueFilter):
+    title, parameter_name, labels = _("channel"), "channel", MESSAGE_CHANNELS
+
+
+class MessageStatusFilter(ValueFilter):
+    title, parameter_name, labels = _("status"), "status", dict(models.Notification.Status.choices)
+
+
+class MessageKindFilter(ValueFilter):
+    title, parameter_name, labels = _("kind"), "kind", MESSAGE_KINDS
+
+
 @admin.register(models.Notification)
 class NotificationAdmin(ReadOnlyAdmin):
     """Messages as the plugin queued and sent them: a record to read; only the notification flow writes them."""
 
-    list_display = ("kind", "channel", "to", "status", "attempts", "created_at", "sent_at")
-    list_filter = ("status", "channel", "kind")
+    list_display = ("kind_shown", "channel_shown", "recipient", "status_shown", "tries", "created", "sent")
+    list_filter = (MessageStatusFilter, MessageChannelFilter, MessageKindFilter)
     search_fields = ("to",)
     readonly_fields = [field.name for field in models.Notification._meta.fields]
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_shown(self, message):
+        return _labelled(message.kind, MESSAGE_KINDS)
+
+    @admin.display(description=_("channel"), ordering="channel")
+    def channel_shown(self, message):
+        return _labelled(message.channel, MESSAGE_CHANNELS)
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_shown(self, message):
+        return message.get_status_display()
+
+    @admin.display(description=_("to"), ordering="to")
+    def recipient(self, message):
+        return message.to
+
+    @admin.display(description=_("attempts"), ordering="attempts")
+    def tries(self, message):
+        return message.attempts
+
+    @admin.display(description=_("created at"), ordering="created_at")
+    def created(self, message):
+        return formatting.datetime(message.created_at)
+
+    @admin.display(description=_("sent at"), ordering="sent_at")
+    def sent(self, message):
+        return formatting.datetime(message.sent_at)
 
 
 class CourierForm(MaskedSecretsMixin, forms.ModelForm):
@@ -396,22 +459,35 @@ class CourierForm(MaskedSecretsMixin, forms.ModelForm):
     class Meta:
         model = models.Courier
         fields = ("code", "name", "active", "channels", "webhook_secret", "api_url", "api_key", "user")
+        labels = {"user": _("API account")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         policies = models.CodPolicy.objects.order_by("channel").values_list("channel", flat=True)
         # a channel whose policy was deleted since stays listed, so that saving does not drop it unseen
         served = self.instance.channels if self.instance.pk else []
-        self.fields["channels"].choices = [(channel, channel) for channel in dict.fromkeys([*policies, *served])]
+        names = channel_names()
+        self.fields["channels"].choices = [
+            (channel, channel_name(channel, names)) for channel in dict.fromkeys([*policies, *served])
+        ]
 
 
 @admin.register(models.Courier)
 class CourierAdmin(ManagedSettingsAdmin):
     form = CourierForm
     masked = {"webhook_secret": "webhook_secret_ending", "api_key": "api_key_ending"}
-    list_display = ("code", "name", "active", "channels", "api_url", "webhook_secret_ending", "api_key_ending")
+    list_display = ("code", "name", "active", "channels_served", "api_url", "webhook_secret_ending", "api_key_ending")
     list_filter = ("active",)
     search_fields = ("code", "name")
+
+    def changelist_view(self, request, extra_context=None):
+        self._names = channel_names()  # once for the page, not once per row
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("channels served"))
+    def channels_served(self, courier):
+        names = getattr(self, "_names", None) or channel_names()
+        return ", ".join(channel_name(channel, names) for channel in courier.channels) or formatting.EMPTY
 
     @admin.display(description=_("webhook secret"))
     def webhook_secret_ending(self, courier):
@@ -422,12 +498,36 @@ class CourierAdmin(ManagedSettingsAdmin):
         return ending(courier.api_key)
 
 
+class CourierOutcomeFilter(ValueFilter):
+    title, parameter_name = _("outcome"), "outcome"
+
+
+class CourierKindFilter(ValueFilter):
+    title, parameter_name = _("kind"), "kind"
+
+
 @admin.register(models.CourierEvent)
 class CourierEventAdmin(ReadOnlyAdmin):
     """Webhook events as received: a record to read, never to edit."""
 
-    list_display = ("event_id", "courier", "kind", "order", "outcome", "occurred_at", "received_at")
-    list_filter = ("courier", "outcome", "kind")
+    list_display = ("event_id", "courier", "kind_shown", "order", "outcome_shown", "occurred", "received")
+    list_filter = ("courier", CourierOutcomeFilter, CourierKindFilter)
     list_select_related = ("courier", "order")
     search_fields = ("event_id", "order__order_number")
     readonly_fields = [field.name for field in models.CourierEvent._meta.fields]
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_shown(self, event):
+        return event.kind
+
+    @admin.display(description=_("outcome"), ordering="outcome")
+    def outcome_shown(self, event):
+        return event.outcome
+
+    @admin.display(description=_("occurred at"), ordering="occurred_at")
+    def occurred(self, event):
+        return formatting.datetime(event.occurred_at)
+
+    @admin.display(description=_("received at"), ordering="received_at")
+    def received(self, event):
+        return formatting.datetime(event.received_at)

@@ -127,6 +127,10 @@ class StoreAdapter:
             b2b_account=(customer.b2b_account or None) if customer else None,
         )
 
+    def channel_names(self) -> dict[str, str]:
+        """Optional for a host: the channels' names by slug, which the admin shows instead of slugs."""
+        return dict(Channel.objects.values_list("slug", "name"))
+
 
 def product_flags(product: Product) -> frozenset[str]:
     return frozenset(flag for flag, name in FLAG_FIELDS.items() if getattr(product, name))

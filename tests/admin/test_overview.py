@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from admin_ui.overview import start_of_today
+from cod_plugin import formatting
 from cod_plugin.models import CodOrder
 
 from .cod_orders import make_moves, make_orders
@@ -122,3 +123,9 @@ def test_the_overview_needs_its_view_permission(demo, staff_client):
     viewer = staff_client(*VIEWER)
     assert viewer.get(f"{OVERVIEW}add/").status_code == 404
     assert 'href="/admin/cod_admin_ui/codoverview/"' in viewer.get("/admin/").content.decode()
+
+
+def test_the_overview_names_channels_and_dates_in_one_format(viewer, known_data):
+    html = viewer.get(OVERVIEW).content.decode()
+    assert '<option value="channel-ae">United Arab Emirates</option>' in html and ">channel-ae<" not in html
+    assert f"Today ({formatting.date(timezone.localdate())})" in html

@@ -69,8 +69,8 @@ def test_the_list_shows_a_full_page_of_1000_orders_in_eight_queries(demo, superu
     assert len(response.context["cl"].result_list) == 100
 
 
-def test_the_overview_takes_six_queries(demo, superuser_client, django_assert_num_queries):
-    # session, user, the channels, today's counts, the rates, the refusal reasons
+def test_the_overview_takes_seven_queries(demo, superuser_client, django_assert_num_queries):
+    # session, user, the channels and the store's names for them, today's counts, the rates, the refusal reasons
     fill(100, [Courier.objects.create(code="c", name="Courier", webhook_secret="s" * 20)])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         superuser_client.get(PAGES["overview"])
