@@ -23,7 +23,7 @@ from cod_plugin.flows import customers
 from cod_plugin.permissions import HANDLE_REFUNDS
 
 from .base import ActionAdmin
-from .labels import TIER_LABELS, channel_name, channel_names, customer_label, event_label, refusal_label, tier_label
+from .labels import channel_name, channel_names, customer_label, event_label, refusal_label, tier_label
 from .number_inputs import input_value
 
 LATEST_ORDERS = 20
@@ -271,7 +271,7 @@ class CodCustomerProfileAdmin(ActionAdmin):
 
     @admin.display(description=_("tier"))
     def tier(self, profile):
-        return TIER_LABELS[customers.tier_of(profile)]
+        return tier_label(customers.tier_of(profile))
 
     @admin.display(description=_("limit"))
     def limit(self, profile):

@@ -1,22 +1,14 @@
 """What the desk screens (queue, returns, customers, overview) show for the plugin's codes and keys: a language by
 its name, a channel by the store's name for it, a customer by email or phone, a tier and a history entry by a
-translated label. Never the code itself when a label exists."""
+translated label (the plugin's words, ``cod_plugin.labels``, where they exist). Never the code itself when a
+label exists."""
 
-from django.utils.translation import get_language_info, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cod_plugin import host, labels
 from cod_plugin.formatting import EMPTY
-from cod_plugin.host import get_adapter
-from cod_plugin.rules.lifecycle import RefusalReason
-from cod_plugin.rules.tiers import Tier
 
-TIER_LABELS = {
-    Tier.NEW: _("New"),
-    Tier.TRUSTED: _("Trusted"),
-    Tier.B2B: _("B2B"),
-    Tier.SUSPENDED: _("Suspended"),
-    Tier.REVOKED: _("Revoked"),
-}
 PROFILE_EVENTS = {
     "order_completed": _("COD order completed"),
     "refusal_without_fault": _("Refused, not the customer's fault"),
@@ -28,33 +20,16 @@ PROFILE_EVENTS = {
     "b2b_verified": _("B2B account verified"),
     "penalty_settled": _("Penalty recorded as paid"),
 }
-REFUSAL_REASONS = {
-    RefusalReason.DAMAGED: _("Damaged"),
-    RefusalReason.WRONG_ITEM: _("Wrong item"),
-    RefusalReason.MISSING_ITEM: _("Missing item"),
-    RefusalReason.DELIVERY_DELAY: _("Delivery delay"),
-    RefusalReason.CHANGED_MIND: _("Changed mind"),
-    RefusalReason.NOT_AT_HOME: _("Not at home"),
-    RefusalReason.FAKE_ORDER: _("Fake order"),
-    RefusalReason.NO_REASON: _("No reason"),
-}
 GUEST_PREFIX = "guest:"
 
 
 def language_name(code: str) -> str:
-    """``en`` as "English" (in the admin's language); an unknown code as it is."""
-    if not code:
-        return EMPTY
-    try:
-        return str(get_language_info(code)["name_translated"])
-    except KeyError:
-        return code
+    return labels.language(code) if code else EMPTY
 
 
 def channel_names() -> dict[str, str]:
-    """The store's names of its channels by slug, when its host adapter has ``channel_names()``."""
-    names = getattr(get_adapter(), "channel_names", None)
-    return dict(names()) if names else {}
+    """The store's names of all its channels by slug (``host.channel_names``)."""
+    return host.channel_names()
 
 
 def channel_name(slug: str, names: dict[str, str]) -> str:
@@ -62,10 +37,7 @@ def channel_name(slug: str, names: dict[str, str]) -> str:
 
 
 def tier_label(code: str) -> str:
-    try:
-        return str(TIER_LABELS[Tier(code)])
-    except ValueError:
-        return code
+    return labels.tier(code)
 
 
 def event_label(kind: str) -> str:
@@ -74,8 +46,7 @@ def event_label(kind: str) -> str:
 
 
 def refusal_label(code: str) -> str:
-    label = REFUSAL_REASONS.get(code)
-    return str(label) if label else code
+    return labels.reason(code)
 
 
 def customer_label(key: str, *, email: str = "", phone: str = "") -> str:

@@ -148,8 +148,9 @@ class HostError(Exception):
 class HostAdapter(Protocol):
     """What the plugin needs from the store. ``user`` is the request's user (anonymous allowed).
 
-    One method is optional and so not part of the protocol: ``get_channel_names(slugs) -> {slug: name}``, the
-    names the admin shows for channels (read through :func:`channel_names`; without it, the slugs are shown)."""
+    One method is optional and so not part of the protocol: ``get_channel_names(slugs) -> {slug: name}``
+    (``None`` for every channel), the names the admin shows for channels (read through :func:`channel_names`;
+    without it, the slugs are shown)."""
 
     def get_checkout(self, checkout_ref: str, *, user: Any, lock: bool = False) -> CheckoutSnapshot | None:
         """The checkout as it is now, or None when it does not exist or is not this user's.
@@ -185,9 +186,12 @@ def get_adapter() -> HostAdapter:
     return import_string(app_settings.HOST_ADAPTER)()
 
 
-def channel_names(slugs) -> dict[str, str]:
-    """Each channel's name as the store calls it, by slug; a slug the store does not name stands for itself."""
-    slugs = sorted(set(slugs))
+def channel_names(slugs=None) -> dict[str, str]:
+    """Each channel's name as the store calls it, by slug (all the store's channels when no slugs are given);
+    a slug the store does not name stands for itself."""
     named = getattr(get_adapter(), "get_channel_names", None)
+    if slugs is None:
+        return dict(named(None)) if named else {}
+    slugs = sorted(set(slugs))
     names = named(slugs) if named and slugs else {}
     return {slug: names.get(slug) or slug for slug in slugs}

@@ -114,7 +114,8 @@ class StoreAdapter:
             raise HostError("order_not_found", "Order not found.", field="orderId")
 
     def get_channel_names(self, slugs) -> dict[str, str]:
-        return dict(Channel.objects.filter(slug__in=slugs).values_list("slug", "name"))
+        channels = Channel.objects.all() if slugs is None else Channel.objects.filter(slug__in=slugs)
+        return dict(channels.values_list("slug", "name"))
 
     def get_customer(self, user) -> CustomerSnapshot | None:
         if user is None or not user.is_authenticated:
@@ -126,10 +127,6 @@ class StoreAdapter:
             phone=customer.phone if customer else "",
             b2b_account=(customer.b2b_account or None) if customer else None,
         )
-
-    def channel_names(self) -> dict[str, str]:
-        """Optional for a host: the channels' names by slug, which the admin shows instead of slugs."""
-        return dict(Channel.objects.values_list("slug", "name"))
 
 
 def product_flags(product: Product) -> frozenset[str]:
