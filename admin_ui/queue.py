@@ -8,6 +8,7 @@ from datetime import datetime
 import phonenumbers
 from django import forms
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F, Q
@@ -15,7 +16,7 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -67,7 +68,8 @@ class CallScript:
     agent: str  # empty: the staff user has no name, and the agent speaks for the store's team
     store: str
     channel: str
-    language: str
+    language: str  # the customer's language by its name, for the agent
+    speaks: str  # its code: the script is read to the customer in it
     lines: tuple[LineSnapshot, ...]
     amount: str
     shipping: str
@@ -87,24 +89,37 @@ def call_script(order: CodOrder, *, agent: str, channels: dict[str, str]) -> Cal
     currency = str(order.amount_to_collect.currency)
     address = host_order.shipping_address if host_order else None
     phone = order.phone or (address.phone if address else "")
+    speaks = script_language(order.terms_language)
+    with translation.override(speaks):  # what the agent reads out, in the customer's words and formats
+        amounts = (display(order.amount_to_collect.amount, currency), display(order.shipping_amount.amount, currency))
+        fee, appointment = display(order.fee.amount, currency), _appointment(order)
     return CallScript(
         order=order,
         agent=agent,
         store=store_name(),
         channel=channel_name(order.channel, channels),
         language=language_name(order.terms_language),
+        speaks=speaks,
         lines=host_order.lines if host_order else (),
-        amount=display(order.amount_to_collect.amount, currency),
-        shipping=display(order.shipping_amount.amount, currency),
-        fee=display(order.fee.amount, currency),
+        amount=amounts[0],
+        shipping=amounts[1],
+        fee=fee,
         address=_address_line(address, order),
         phone=phone,
         tel=e164(phone, order.country),
-        appointment=_appointment(order),
+        appointment=appointment,
         delivery_days=policy.max_delivery_days,
         max_attempts=policy.max_confirmation_attempts,
         by_whatsapp=policy.notification_channel == "whatsapp",
     )
+
+
+def script_language(code: str) -> str:
+    """The store's language closest to the customer's ("fr-ma" is read in "fr"); the store's default otherwise."""
+    try:
+        return translation.get_supported_language_variant(code or settings.LANGUAGE_CODE)
+    except LookupError:
+        return settings.LANGUAGE_CODE
 
 
 def _address_line(address: AddressSnapshot | None, order: CodOrder) -> str:

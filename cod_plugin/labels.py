@@ -91,7 +91,7 @@ ACTIONS = {
     CodStatus.DELIVERY_FAILED: pgettext_lazy("button", "Delivery failed — set a new appointment"),
     CodStatus.DELIVERED: pgettext_lazy("button", "Mark delivered"),
     CodStatus.REFUSED: pgettext_lazy("button", "Mark refused at the door"),
-    CodStatus.RETURNED_TO_ORIGIN: pgettext_lazy("button", "Mark returned to the merchant"),
+    CodStatus.RETURNED_TO_ORIGIN: pgettext_lazy("button", "Mark returned to origin"),
 }
 
 

@@ -57,7 +57,7 @@ def test_the_list_shows_each_customers_standing(support):
     # then a row shows tier, limit, completed orders, strikes and the penalty owed
     html = response.content.decode()
     assert response.status_code == 200 and keys_listed(response) == ["penalty@example.com"]
-    for cell in ('<td class="field-tier">New</td>', '<td class="field-limit">$500.00</td>'):
+    for cell in ('<td class="field-tier">New customer</td>', '<td class="field-limit">$500.00</td>'):
         assert cell in html
     assert '<td class="field-strikes">1</td>' in html and '<td class="field-penalty">$12.50</td>' in html
 
@@ -107,7 +107,7 @@ def test_the_profile_page_shows_standing_orders_strikes_history_and_the_actions(
     html = response.content.decode()
     # then the standing, the latest 20 orders linked to the order page, the strike and the history are shown
     assert response.status_code == 200
-    assert "$12.50" in html and "$500.00" in html and '<div class="readonly">New</div>' in html
+    assert "$12.50" in html and "$500.00" in html and '<div class="readonly">New customer</div>' in html
     links = re.findall(r'<a href="/admin/cod_plugin/codorder/(\d+)/change/">(\d+)</a>', html)
     assert len(links) == 20 and first.order_number not in [number for _, number in links]
     assert "<td>No reason</td>" in html and "no_reason" not in html and "12.50" in html

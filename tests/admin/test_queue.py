@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cod_plugin.models import CodOrder, CodOrderEvent
 from cod_plugin.rules.statuses import CodStatus
@@ -136,7 +136,10 @@ def test_an_arabic_channel_order_is_dialled_in_e164_and_whatsapp_is_named(api, a
     CodPolicy.objects.filter(channel="channel-ae").update(notification_channel="whatsapp")
     place(api, None, lines={"TSHIRT-001": 1}, channel="channel-ae")
     html = agent.get(QUEUE).content.decode()
-    assert 'href="tel:+971501234567"' in html and "a WhatsApp message when the driver" in html
+    message = "Thank you for your order! You will receive a WhatsApp message when the driver is on the way."
+    with translation.override("ar"):  # the order's terms are Arabic: the script is read in Arabic
+        whatsapp = translation.gettext(message)
+    assert 'href="tel:+971501234567"' in html and whatsapp in html and whatsapp != message
 
 
 def test_the_queue_costs_the_same_queries_for_1_or_12_waiting_orders(api, agent):

@@ -27,7 +27,7 @@ def signed_in(email: str, **names: str) -> Client:
 
 def greeting(client: Client) -> str:
     html = client.get(QUEUE).content.decode()
-    script = re.search(r'<div class="module" id="call-script">\s*<h2>.*?</h2>\s*<ol>\s*<li>(.*?)</li>', html, re.S)
+    script = re.search(r'<div class="module" id="call-script">\s*<h2>.*?</h2>.*?<ol[^>]*>\s*<li>(.*?)</li>', html, re.S)
     return script.group(1)
 
 
@@ -81,9 +81,38 @@ def test_the_orders_after_the_next_one_show_channel_names_and_formatted_dates(ap
     assert f"<td>{formatting.datetime(second.created_at)}</td>" in upcoming
 
 
-def test_the_queue_in_arabic_names_the_language_in_arabic(waiting):
+def test_the_queue_in_arabic_names_the_customers_language_by_its_own_name(waiting):
     client = signed_in("agent@example.com")
     html = client.get(QUEUE, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
     with translation.override("ar"):
-        assert f"{translation.get_language_info('en')['name_translated']}</td>" in html
+        assert "English</td>" in html  # as the language calls itself, whatever the admin's language
         assert formatting.datetime(waiting.created_at) in html
+
+
+def script_of(html: str) -> str:
+    return re.search(r'<div class="module" id="call-script">.*?(<ol.*?</ol>)', html, re.S).group(1)
+
+
+@override_settings(COD_STORE_NAME="Sandbox Shop")
+def test_the_script_is_read_in_the_customers_language_in_an_arabic_admin(waiting):
+    CodOrder.objects.filter(pk=waiting.pk).update(terms_language="fr")
+    waiting.refresh_from_db()
+    html = signed_in("agent@example.com", first_name="Sami").get(QUEUE, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    script = script_of(html)
+    currency = str(waiting.amount_to_collect.currency)
+    with translation.override("fr"):
+        calling = translation.gettext("I am calling about your order #%(number)s.") % {"number": waiting.order_number}
+        greeting = translation.gettext("Hello, this is %(agent)s from %(store)s.") % {
+            "agent": "Sami",
+            "store": "Sandbox Shop",
+        }
+    assert calling.startswith("J") and greeting != "Hello, this is Sami from Sandbox Shop."  # French catalogue
+    assert '<ol lang="fr" dir="ltr">' in script and calling in script and greeting in script
+    assert formatting.money(waiting.amount_to_collect.amount, currency, "fr") in script
+    assert 'lang="ar" dir="rtl"' in html  # the page around it stays the agent's
+
+
+def test_a_language_the_store_does_not_speak_is_read_in_the_stores_default(waiting):
+    CodOrder.objects.filter(pk=waiting.pk).update(terms_language="sw")
+    html = signed_in("agent@example.com").get(QUEUE, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert '<ol lang="en" dir="ltr">' in script_of(html) and "I am calling about your order" in script_of(html)
