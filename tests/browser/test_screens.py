@@ -6,6 +6,7 @@ The screenshots go to ``COD_SCREENSHOTS`` (a temporary folder unless set; CI kee
 
 import os
 from collections.abc import Callable
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -121,7 +122,7 @@ def demo_store(settings, tmp_path):
     """The demo fixtures and the demo orders (returns with photos, messages, couriers' events) behind the server."""
     settings.MEDIA_ROOT = tmp_path
     call_command("loaddata", *FIXTURES, verbosity=0)
-    call_command("cod_demo_orders", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("cod_demo_orders", verbosity=0, stdout=StringIO())
 
 
 def signed_in_state(browser, base: str) -> dict:
