@@ -31,8 +31,24 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
+# The tests in four groups, each run even when one before it failed; any failure fails `make test`. First what can
+# run side by side, in TEST_WORKERS processes (pytest-xdist, a test database and a Redis cache database for each,
+# a module's tests in one process), then one at a time: PostgreSQL's races, the real Celery workers, Chromium.
+# Exit status 5 is pytest's "no test selected" (PYTEST_ARGS naming a folder without tests of a group).
+TEST_WORKERS ?= 2
+TEST_GROUPS := \
+	"not postgres and not celery_worker and not browser|-n $(TEST_WORKERS) --dist loadscope" \
+	"postgres and not celery_worker and not browser|" \
+	"celery_worker and not browser|" \
+	"browser|"
+
 test: lint
-	$(PY) -m pytest $(PYTEST_ARGS)
+	@failed=""; for group in $(TEST_GROUPS); do \
+	  marks="$${group%%|*}"; options="$${group#*|}"; \
+	  echo; echo "=== make test: $$marks $$options"; \
+	  $(PY) -m pytest -m "$$marks" $$options $(PYTEST_ARGS) || [ $$? -eq 5 ] || failed="$$failed [$$marks]"; \
+	done; \
+	if [ -n "$$failed" ]; then echo; echo "make test: failures in$$failed"; exit 1; fi
 
 # The GraphQL fuzz run, long: 1,000 examples for each role and operation type (FUZZ_EXAMPLES=... to change).
 FUZZ_EXAMPLES ?= 1000

@@ -112,6 +112,9 @@ class ManagedSettingsAdmin(admin.ModelAdmin):
     fields named in ``masked`` are shown to a reader without the right to change them through a masked display
     (the admin method named by the value), never as stored."""
 
+    class Media:
+        css = {"all": ("admin_ui/cod.css",)}
+
     masked: dict[str, str] = {}
 
     def has_add_permission(self, request):

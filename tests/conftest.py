@@ -1,16 +1,72 @@
-"""Shared test plumbing: what runs where, and a skip that is a failure in CI."""
+"""Shared test plumbing: what runs where, and a skip that is a failure in CI.
+
+Under pytest-xdist (``-n``) each worker process has its own test database (pytest-django names it
+``test_<name>_gwN``), its own Redis database for the cache (``cache.clear()`` empties a whole Redis database) and its
+own media folder; live servers take a free port and temporary folders are per worker already.
+"""
 
 import os
 import shutil
 import uuid
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.db import connection
 from django.test import override_settings
 
+from .workers import BROKER as CELERY_BROKER
 from .workers import demo_data, redis_client, shared_cache, shared_database  # noqa: F401  (fixtures for every test)
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1"... under xdist, empty in a single process
+REDIS_DATABASES = 16  # Redis's default number of databases
+
+
+def worker_redis_url(url: str, worker: str, *, avoid: str = "") -> str:
+    """The Redis URL ``url`` with a database of this worker's own: the first worker keeps the one named, the others
+    take the next free ones, never the database of ``avoid`` (the broker's, whose queues the workers share)."""
+    if not worker:
+        return url
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    taken = int(urlsplit(avoid).path.strip("/") or 0) if avoid.startswith("redis://") else None
+    free = [base] + [db for db in range(REDIS_DATABASES) if db not in (base, taken)]
+    index = int(worker.removeprefix("gw"))
+    if index >= len(free):
+        raise pytest.UsageError(f"{index + 1} test workers, but Redis has only {len(free)} databases to give them")
+    return urlunsplit(parts._replace(path=f"/{free[index]}"))
+
+
+if WORKER and os.environ.get("CACHE_URL"):
+    # for the processes the tests start (a Celery worker, the sandbox in a subprocess)
+    os.environ["CACHE_URL"] = worker_redis_url(os.environ["CACHE_URL"], WORKER, avoid=CELERY_BROKER)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_worker_resources(tmp_path_factory):
+    """This worker's cache and media folder, apart from the other workers' (see the module's docstring)."""
+    from django.conf import settings
+
+    changes = {"MEDIA_ROOT": str(tmp_path_factory.mktemp("media"))}
+    cache = settings.CACHES["default"]
+    if WORKER and cache["BACKEND"].endswith("RedisCache"):
+        location = worker_redis_url(cache["LOCATION"], WORKER, avoid=CELERY_BROKER)
+        changes["CACHES"] = {**settings.CACHES, "default": {**cache, "LOCATION": location}}
+    with override_settings(**changes):
+        yield
+
+
+# `make test` runs the tests in groups by marker (see the Makefile); a test that uses a group's fixture is in that
+# group whether or not it is marked.
+GROUP_OF_FIXTURE = {"postgres": "postgres", "redis_client": "celery_worker", "live_server": "browser"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for fixture, marker in GROUP_OF_FIXTURE.items():
+            if fixture in getattr(item, "fixturenames", ()) and not item.get_closest_marker(marker):
+                item.add_marker(marker)
 
 
 @pytest.hookimpl(hookwrapper=True)

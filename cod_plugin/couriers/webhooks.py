@@ -125,9 +125,28 @@ def _json(raw: bytes) -> object:
     """The parsed body; ValueError for anything Python could not parse. What the database could not store (a NUL,
     an unpaired surrogate) is refused by ``parse_event`` with its field."""
     try:
-        return json.loads(raw, parse_constant=_no_constant)
+        value = json.loads(raw, parse_constant=_no_constant)
     except RecursionError as error:  # deeply nested arrays: within 64 KiB, yet beyond the parser's stack
         raise ValueError("too deeply nested") from error
+    # Storing the event encodes it again, further down the stack than here: a nesting the parser just managed would
+    # fail there. No courier's event nests anywhere near this deep.
+    if _nesting(value) > MAX_NESTING:
+        raise ValueError("too deeply nested")
+    return value
+
+
+MAX_NESTING = 64  # arrays and objects inside one another, the body's own object counted
+
+
+def _nesting(value: object) -> int:
+    """How deep arrays and objects nest in ``value``, counted without recursion; stops once past MAX_NESTING."""
+    deepest, stack = 0, [(value, 1)]
+    while stack and deepest <= MAX_NESTING:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def _no_constant(name: str):

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from cod_plugin.couriers.webhooks import MAX_NESTING
 from cod_plugin.models import CodOrder, CodOrderEvent, CodPaymentRecord, CourierEvent
 
 from .conftest import URL, headers, place_order, post
@@ -163,6 +164,20 @@ def test_a_number_past_what_a_float_holds_anywhere_in_the_body_is_refused(client
     assert response.status_code == 400
     assert (response.json()["error"]["code"], response.json()["error"]["field"]) == ("invalid", "data.weight")
     assert snapshot(order) == before
+
+
+@pytest.mark.parametrize(("arrays", "status"), [(MAX_NESTING - 1, 200), (MAX_NESTING, 400)])
+def test_a_body_nested_to_the_limit_is_applied_and_one_level_past_it_refused(client, order, events, arrays, status):
+    # given arrays nested inside the event's own object: the limit is reached at MAX_NESTING - 1 of them
+    event = event_for(order, "shipped", events)
+    deep = '"deep": ' + "[" * arrays + "]" * arrays + ', "data": {'
+    body = json.dumps(event).replace('"data": {', deep, 1).encode()
+    # when the courier sends it
+    response = client.post(URL, body, content_type="application/json", **headers(body))
+    # then the event is applied at the limit, and refused as not valid JSON one level past it
+    assert response.status_code == status
+    if status == 400:
+        assert response.json()["error"]["code"] == "invalid_json"
 
 
 def test_a_body_nested_as_deep_as_the_parser_allows_is_answered(client, order, events):
