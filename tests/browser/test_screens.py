@@ -26,6 +26,18 @@ ADMIN = "/admin/"
 # The elements that stand out of the window, innermost first, to say in a failure what makes the page scroll.
 OVERFLOW = """() => {
   const width = window.innerWidth, html = document.documentElement;
+  // a box that scrolls sideways inside the page (the admin's results table) is a sideways scroll too
+  const boxes = [...document.body.querySelectorAll("*")].filter(element => {
+    const style = getComputedStyle(element);
+    return ["auto", "scroll"].includes(style.overflowX) && element.scrollWidth > element.clientWidth + 1;
+  });
+  if (boxes.length) {
+    return {scrolls: boxes.slice(0, 8).map(element => {
+      const name = element.tagName.toLowerCase() + (element.id ? "#" + element.id : "")
+        + (element.className && typeof element.className === "string" ? "." + element.className.split(" ")[0] : "");
+      return `${name} ${element.scrollWidth} in ${element.clientWidth}`;
+    })};
+  }
   if (html.scrollWidth <= width) return null;
   const out = [...document.body.querySelectorAll("*")].filter(element => {
     const box = element.getBoundingClientRect();

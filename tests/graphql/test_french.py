@@ -3,8 +3,6 @@ French way ("1 234,50 $US"), even when the browser asks for another language tha
 
 import json
 
-import pytest
-
 from cod_plugin.models import CodOrder, Notification
 
 from .shop import new_checkout
@@ -63,7 +61,6 @@ def test_the_confirmation_sms_of_a_french_order_is_french(api, token_for):
     )
 
 
-@pytest.mark.xfail(strict=True, reason="rules.fees.describe writes English until its words are marked for translation")
 def test_the_fee_description_is_french(api):
     settings = in_arabic_browser(api, SETTINGS, {"c": "channel-ae", "l": "fr"})["codSettings"]
     assert settings["terms"]["language"] == "fr"

@@ -11,7 +11,7 @@ def test_public_settings_in_the_asked_language(api):
     settings = api(SETTINGS, {"c": "channel-ae", "l": "ar"})["codSettings"]
     assert settings["enabled"] and settings["currency"] == "AED"
     assert settings["feeMinimum"] == {"amount": "5.00", "currency": "AED"}
-    assert settings["feeDescription"].startswith("3% of the order amount")
+    assert settings["feeDescription"].startswith("3% من مبلغ الطلب")  # in the asked language
     assert settings["limits"] == [
         {"tier": "NEW", "limit": {"amount": "500.00", "currency": "USD"}},
         {"tier": "TRUSTED", "limit": {"amount": "2000.00", "currency": "USD"}},
