@@ -14,6 +14,9 @@ from cod_plugin.models import CodPolicy
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Rows that only flows write: the admin reads them, and nothing is added, edited or deleted in place."""
 
+    class Media:
+        css = {"all": ("admin_ui/cod.css",)}
+
     def has_add_permission(self, request):
         return False
 

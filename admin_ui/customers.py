@@ -220,8 +220,7 @@ class CodCustomerProfileAdmin(ActionAdmin):
     actions_by_name = ACTIONS
     change_form_template = "admin_ui/customers/change_form.html"
     list_display = (
-        "customer",
-        "email",
+        "customer",  # the email (or phone) already: no column of its own
         "tier",
         "limit",
         "completed_orders",

@@ -235,7 +235,9 @@ class CodOrder(models.Model):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     collection_methods = models.JSONField(_("collection methods"), default=list)
     shipping_amount = MoneyField(_("shipping"), default=0, default_currency="USD", **AMOUNT)
-    courier = models.ForeignKey("Courier", null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
+    courier = models.ForeignKey(
+        "Courier", verbose_name=_("courier"), null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+    )
     tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True, db_index=True)
     appointment_start = models.DateTimeField(_("appointment from"), null=True, blank=True)
     appointment_end = models.DateTimeField(_("appointment until"), null=True, blank=True)
@@ -390,14 +392,16 @@ class Courier(models.Model):
 class CourierEvent(models.Model):
     """A webhook event as received; (courier, event id) is unique, so a replay is recorded once."""
 
-    courier = models.ForeignKey(Courier, on_delete=models.CASCADE, related_name="events")
-    event_id = models.CharField(max_length=100)
-    order = models.ForeignKey(CodOrder, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    kind = models.CharField(max_length=32)
-    occurred_at = models.DateTimeField()
-    payload = models.JSONField(default=dict)
-    outcome = models.CharField(max_length=32, blank=True)
-    received_at = models.DateTimeField(auto_now_add=True)
+    courier = models.ForeignKey(Courier, verbose_name=_("courier"), on_delete=models.CASCADE, related_name="events")
+    event_id = models.CharField(_("event id"), max_length=100)
+    order = models.ForeignKey(
+        CodOrder, verbose_name=_("order"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=32)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    payload = models.JSONField(_("payload"), default=dict)
+    outcome = models.CharField(_("outcome"), max_length=32, blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("courier event")
