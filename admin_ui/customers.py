@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from djmoney.money import Money
 
@@ -185,9 +186,13 @@ class StrikeRow:
 def _event_row(event: models.CodProfileEvent) -> EventRow:
     before, after = event.data.get("before"), event.data.get("after")
     if before and after and before.get("tier") != after.get("tier"):
-        change = f"{tier_label(before['tier'])} → {tier_label(after['tier'])}"
+        change = gettext("%(before)s → %(after)s") % {
+            "before": tier_label(before["tier"]),
+            "after": tier_label(after["tier"]),
+        }
     else:
-        change = "; ".join(_detail(key, value, event.data) for key, value in event.data.items() if key in DETAILS)
+        # in the order of DETAILS, not of the stored keys (PostgreSQL's jsonb keeps its own order)
+        change = "; ".join(_detail(key, event.data[key], event.data) for key in DETAILS if key in event.data)
     return EventRow(event, event_label(event.kind), refusal_label(event.reason), change)
 
 
