@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -265,7 +265,8 @@ class CodCustomerProfileAdmin(ActionAdmin):
     def customer(self, profile):
         return profile_label(profile)
 
-    @admin.display(description=_("suspended until"), ordering="suspended_until")
+    # no suspension sorts before any (as SQLite sorts NULL): newest first, the suspended come first on any database
+    @admin.display(description=_("suspended until"), ordering=F("suspended_until").asc(nulls_first=True))
     def suspended(self, profile):
         return formatting.datetime(profile.suspended_until)
 

@@ -11,8 +11,10 @@ import uuid
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import override_settings
+from django.utils import translation
 
 from .workers import BROKER as CELERY_BROKER
 from .workers import demo_data, redis_client, shared_cache, shared_database  # noqa: F401  (fixtures for every test)
@@ -78,6 +80,14 @@ def pytest_runtest_makereport(item, call):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         report.outcome = "failed"
         report.longrepr = f"Skipped in CI, where nothing may be missing: {reason}"
+
+
+@pytest.fixture(autouse=True)
+def english_unless_asked():
+    """Each test starts in the store's default language, whatever a test before it in this process activated."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
