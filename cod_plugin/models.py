@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from djmoney.models.fields import MoneyField
 
 from .conf import app_settings
+from .fields import MoneyField
 from .host import ProductFlag
 from .rules.policy import CollectionMethod
 from .rules.statuses import CodStatus
