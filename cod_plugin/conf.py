@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
+CELERY, INLINE = "celery", "inline"  # the values of COD_TASKS
+
 
 class AppSettings:
     prefix = "COD_"
@@ -15,6 +17,14 @@ class AppSettings:
     def HOST_ADAPTER(self) -> str:
         """Dotted path of the store's ``HostAdapter`` class (required)."""
         return self._setting("HOST_ADAPTER", "")
+
+    @property
+    def TASKS(self) -> str:
+        """How the plugin's tasks run: ``"celery"`` sends them to the store's Celery app (its workers run them);
+        ``"inline"`` runs each in the web process once the transaction that asked for it commits, for stores
+        without a worker (an error is logged, not shown to the customer; periodic sweeps then come from cron:
+        ``manage.py cod_sweep``)."""
+        return self._setting("TASKS", CELERY)
 
     @property
     def LIMIT_CURRENCY(self) -> str:

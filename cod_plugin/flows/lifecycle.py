@@ -1,14 +1,18 @@
 """Every status change of a COD order goes through here: row lock, transition check, timeline event."""
 
+import logging
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ..conf import INLINE, app_settings
 from ..error_codes import CodError, CodErrorCode
 from ..models import CodOrder, CodOrderEvent
 from ..rules import lifecycle
 from ..rules.lifecycle import Event
+
+logger = logging.getLogger(__name__)
 
 
 def lock(order_pk: int) -> CodOrder:
@@ -96,4 +100,19 @@ def is_late(order: CodOrder, event: Event) -> bool:
 
 
 def on_commit(task, *args) -> None:
-    transaction.on_commit(lambda: task.delay(*args))
+    """Run ``task`` with ``args`` once the current transaction commits (never when it rolls back): sent to Celery,
+    or with ``COD_TASKS = "inline"`` run here, for stores without a worker. Every task of the plugin goes this way."""
+    if app_settings.TASKS == INLINE:
+        transaction.on_commit(lambda: _run_inline(task, args))
+    else:
+        transaction.on_commit(lambda: task.delay(*args))
+
+
+def _run_inline(task, args: tuple) -> None:
+    """Call the task's function in this process. The request that asked for it has committed and succeeded, so a
+    failure is logged rather than raised at the customer; the task's own retries are Celery's and do not happen
+    here (a message left pending is sent again by ``manage.py cod_sweep``)."""
+    try:
+        task(*args)
+    except Exception:
+        logger.exception("COD task %s%r failed (COD_TASKS = inline)", task.name, args)
