@@ -11,8 +11,10 @@ from django.test import override_settings
 from cod_plugin.models import Notification
 from cod_plugin.notifications import RetryableError
 from cod_plugin.notifications.console import ConsoleBackend
-from tests.graphql.conftest import api, demo, token_for  # noqa: F401
+from tests.graphql import conftest as graphql
 from tests.lifecycle.helpers import place
+
+api, demo, token_for = graphql.api, graphql.demo, graphql.token_for  # the GraphQL tests' fixtures
 
 pytestmark = pytest.mark.django_db
 
