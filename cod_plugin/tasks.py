@@ -41,6 +41,12 @@ def send_notification(notification_pk: int) -> str:
 
 
 @shared_task
+def send_pending_notifications() -> int:
+    """Periodic: send again the messages still pending ten minutes after they were queued."""
+    return notifications.send_pending()
+
+
+@shared_task
 def flag_overdue_confirmations() -> int:
     """Periodic: flag pending orders nobody reviewed within their channel's business days."""
     return confirmation.flag_overdue()
@@ -69,3 +75,16 @@ def run_job(job_pk: int) -> str:
     acks_late: a job is claimed once, so a task delivered again after a worker died does not run it twice.
     """
     return jobs.run(job_pk)
+
+
+# The periodic tasks, in the order a sweep runs them: a Celery beat schedule names them (``cod_plugin.tasks.<name>``),
+# and ``manage.py cod_sweep`` runs them from cron where there is no beat (``COD_TASKS = "inline"``).
+SWEEPS = (
+    refresh_exchange_rates,
+    send_pending_notifications,
+    flag_overdue_confirmations,
+    cancel_overdue_deliveries,
+    flag_unverified_claims,
+    end_suspensions,
+    flag_overdue_refunds,
+)

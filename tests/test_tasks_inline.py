@@ -1,16 +1,22 @@
 """A store without a Celery worker (``COD_TASKS = "inline"``): the plugin's tasks run in the process after commit."""
 
 import logging
+from datetime import timedelta
+from io import StringIO
 
 import pytest
 from celery import current_app
 from celery.app.task import Task
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 
+from cod_plugin.flows import rates
 from cod_plugin.models import Notification
 from cod_plugin.notifications import RetryableError
 from cod_plugin.notifications.console import ConsoleBackend
+from cod_plugin.tasks import SWEEPS
 from tests.graphql import conftest as graphql
 from tests.lifecycle.helpers import place
 
@@ -88,3 +94,65 @@ def test_celery_mode_still_sends_to_celery(api, token_for, no_worker, django_cap
         place(api, token_for("new@example.com"))
     assert no_worker == ["cod_plugin.tasks.send_notification"]
     assert Notification.objects.get().status == Notification.Status.PENDING
+
+
+# Periodic work without Celery beat: manage.py cod_sweep from cron
+
+
+def pending_message(api, token_for, monkeypatch, on_commit, *, minutes_ago: int) -> Notification:
+    """A confirmation SMS that the provider's outage left pending, queued ``minutes_ago``."""
+    with monkeypatch.context() as outage:
+        outage.setattr(ConsoleBackend, "send", lambda backend, message: (_ for _ in ()).throw(RetryableError("down")))
+        with on_commit(execute=True):
+            _, order = place(api, token_for("new@example.com"))
+    message = Notification.objects.get(order=order)
+    Notification.objects.filter(pk=message.pk).update(created_at=timezone.now() - timedelta(minutes=minutes_ago))
+    return message
+
+
+def test_the_sweep_sends_a_message_an_outage_left_pending(
+    api, token_for, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given: a message pending for 11 minutes, the provider back
+    message = pending_message(api, token_for, monkeypatch, django_capture_on_commit_callbacks, minutes_ago=11)
+    out = StringIO()
+    # when
+    call_command("cod_sweep", "send_pending_notifications", stdout=out)
+    # then
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("sent", 2)
+    assert out.getvalue() == "send_pending_notifications: 1\n"
+
+
+def test_the_sweep_leaves_a_message_queued_under_ten_minutes_ago_to_its_task(
+    api, token_for, monkeypatch, django_capture_on_commit_callbacks
+):
+    message = pending_message(api, token_for, monkeypatch, django_capture_on_commit_callbacks, minutes_ago=9)
+    call_command("cod_sweep", "send_pending_notifications", stdout=StringIO())
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("pending", 1)
+
+
+def test_the_sweep_runs_every_periodic_task(demo):
+    out = StringIO()
+    call_command("cod_sweep", stdout=out)
+    assert [line.split(":")[0] for line in out.getvalue().splitlines()] == [task.__name__ for task in SWEEPS]
+
+
+def test_a_failing_sweep_fails_the_command_and_the_others_still_run(demo, monkeypatch):
+    # given: the exchange-rate provider is unreachable
+    def unreachable():
+        raise OSError("rates provider unreachable")
+
+    monkeypatch.setattr(rates, "refresh_rates", unreachable)
+    out, err = StringIO(), StringIO()
+    # when / then
+    with pytest.raises(CommandError, match="failed: refresh_exchange_rates"):
+        call_command("cod_sweep", stdout=out, stderr=err)
+    assert "rates provider unreachable" in err.getvalue()
+    assert len(out.getvalue().splitlines()) == len(SWEEPS) - 1
+
+
+def test_an_unknown_sweep_is_refused_with_the_names(demo):
+    with pytest.raises(CommandError, match="no such sweep: send_sms; the sweeps are refresh_exchange_rates"):
+        call_command("cod_sweep", "send_sms")

@@ -1,6 +1,7 @@
 """Messages to customers: queued with the change that causes them, sent once by a task, whatever its retries."""
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Subquery
@@ -88,3 +89,18 @@ def _message(notification: Notification) -> Message:
         channel=notification.channel,
         body=notification.body,
     )
+
+
+def send_pending(*, older_than: timedelta = timedelta(minutes=10), now=None) -> int:
+    """Send again the messages still pending ``older_than`` after they were queued (a provider outage outlasted
+    their task's retries, or no worker ran them); returns how many went out. ``send``'s row lock and status check
+    keep a message that a task is sending meanwhile from going out twice."""
+    cutoff = (now or timezone.now()) - older_than
+    waiting = Notification.objects.filter(status=Notification.Status.PENDING, created_at__lt=cutoff)
+    sent = 0
+    for pk in waiting.order_by("pk").values_list("pk", flat=True):
+        try:
+            sent += send(pk) == Notification.Status.SENT
+        except RetryableError:
+            continue  # still down: the attempt is saved, the next sweep tries again
+    return sent
