@@ -13,6 +13,7 @@ from .migration_checks import NO_CHANGES, makemigrations_check
 
 MANAGE_PY = Path(__file__).resolve().parent.parent / "sandbox" / "manage.py"
 PLUGIN_APPS = ("cod_plugin", "cod_admin_ui")
+NO_DATABASE = {"DATABASE_URL": "sqlite://:memory:"}  # makemigrations only reads the history: touch no real database
 
 
 def money_fields():
@@ -35,19 +36,25 @@ def test_makemigrations_finds_nothing_to_write():
     assert NO_CHANGES in makemigrations_dry_run()
 
 
-def test_makemigrations_finds_nothing_with_a_host_currencies_setting(tmp_path):
-    # given: a host that lists its currencies, as django-money's docs suggest
-    currencies = ("USD", "EUR", "AED")
+@pytest.mark.parametrize(
+    "host_settings",
+    [
+        pytest.param({"CURRENCIES": ("USD", "EUR", "AED")}, id="CURRENCIES, as django-money's docs suggest"),
+        pytest.param({"CURRENCY_CHOICES": [("USD", "Dollar"), ("AED", "Dirham")]}, id="names of another Babel"),
+    ],
+)
+def test_makemigrations_finds_nothing_with_a_host_currency_setting(host_settings, tmp_path):
+    # given: a host's currency settings
     # when: the plugin's apps only (the sandbox store's own money fields are the store's to keep stable)
     check = makemigrations_check(
-        MANAGE_PY, "sandbox.settings", currencies=currencies, tmp_path=tmp_path, apps=PLUGIN_APPS
+        MANAGE_PY, "sandbox.settings", overrides=host_settings, tmp_path=tmp_path, env=NO_DATABASE, apps=PLUGIN_APPS
     )
     # then
     assert check.clean, check.output
 
 
 def test_makemigrations_finds_nothing_in_a_fresh_process():
-    check = makemigrations_check(MANAGE_PY, "sandbox.settings")
+    check = makemigrations_check(MANAGE_PY, "sandbox.settings", env=NO_DATABASE)
     assert check.clean, check.output
 
 
