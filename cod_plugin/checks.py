@@ -80,7 +80,10 @@ def _celery_app_problems():
     if app.conf.task_always_eager:
         return []
     if _is_celery_fallback(app):
-        message = 'COD_TASKS is "celery", but no Celery app is set up: the plugin\'s tasks would go nowhere.'
+        message = (
+            'COD_TASKS is "celery", but no Celery app is set up: the plugin\'s tasks (confirmation messages among '
+            "them) would go to Celery's default broker, amqp://guest@localhost//, where no worker reads them."
+        )
         return [Warning(message, hint=TASKS_HINT, id="cod_plugin.W001")]
     if not app.conf.broker_url:
         message = (
