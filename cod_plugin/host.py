@@ -1,8 +1,22 @@
-"""The port to the store: snapshots the plugin reads and the adapter protocol it calls.
+"""The port to the store (version 2): snapshots the plugin reads, the adapter it calls, and what it tells the store.
 
-The plugin never touches the store's models. A store implements ``HostAdapter`` and names the class in
-``COD_HOST_ADAPTER``; everything the plugin knows of a checkout, an order or a customer arrives as one of the
-frozen dataclasses below, built by the adapter in a fixed number of queries whatever the cart's size.
+The plugin never touches the store's models. A store implements an adapter (subclass ``BaseHostAdapter``, which
+gives every optional method a default) and names the class in ``COD_HOST_ADAPTER``. Everything the plugin knows of a
+checkout, an order or a customer arrives as one of the frozen dataclasses below, built by the adapter in a fixed number
+of queries whatever the cart's size.
+
+Every adapter call is made inside the plugin's database transaction, so a store on the same database changes with the
+COD order or not at all; a store that refuses raises ``HostError`` and the whole change is rolled back.
+
+What the port asks of a store (README, "What the port asks of a store", has the same table):
+
+- required: ``get_checkout``, ``get_customer``, ``get_order``, ``create_order`` (unless the store's own checkout
+  creates its orders and hands them over through ``cod_plugin.api.register_order``), ``update_order``, ``set_fee``,
+  ``cancel_order``, ``mark_order_paid``;
+- optional, told of the COD lifecycle so the store's own status and stock follow: ``order_confirmed``,
+  ``order_shipped``, ``order_delivered``, ``restock``, ``order_refunded``; and ``get_channel_names``.
+
+The store tells the plugin when it cancels an order on its side: ``cod_plugin.api.store_cancelled``.
 """
 
 from __future__ import annotations
@@ -15,7 +29,8 @@ from django.utils.module_loading import import_string
 
 
 class ProductFlag:
-    """Product flags the store may set on a line; the policy excludes some of them from COD."""
+    """The default product flags (``COD_PRODUCT_FLAGS`` declares the store's own set; the adapter maps its
+    attributes, categories or tags to these codes, and the policy excludes some of them from COD)."""
 
     HIGH_VALUE = "high_value"
     PRE_ORDER = "pre_order"
@@ -26,7 +41,24 @@ class ProductFlag:
 
 
 @dataclass(frozen=True)
+class HostContext:
+    """Who asks, and from which request: an adapter reads the session (a shipping address, a guest's email, an
+    anonymous basket's cookie) from ``request``. ``request`` is None outside a request (tasks, the shell)."""
+
+    user: Any = None
+    request: Any = None
+
+    @classmethod
+    def of(cls, request) -> HostContext:
+        return cls(user=getattr(request, "user", None), request=request)
+
+
+@dataclass(frozen=True)
 class LineSnapshot:
+    """One line. ``sku`` is the line's key within its order (changes and returns name lines by it), so it is unique
+    within an order. ``flags`` are codes of ``COD_PRODUCT_FLAGS``; ``categories`` are the store's category keys
+    (a slug, say: whatever the store uses, as long as the policy's excluded categories use the same)."""
+
     product_ref: str
     sku: str
     name: str
@@ -50,16 +82,20 @@ class AddressSnapshot:
     phone: str = ""
     first_name: str = ""
     last_name: str = ""
-    street: str = ""
+    street_1: str = ""
+    street_2: str = ""
 
 
 @dataclass(frozen=True)
 class DeliveryMethodSnapshot:
+    """``can_collect_cash`` and ``estimated_days`` may be None when the store has no such field: they are then read
+    from ``COD_DELIVERY_METHODS`` by ``ref``, else from ``COD_DELIVERY_DEFAULTS`` (see ``delivery_facts``)."""
+
     ref: str
     name: str
     price: Decimal
-    can_collect_cash: bool
-    estimated_days: int
+    can_collect_cash: bool | None = None
+    estimated_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -69,7 +105,6 @@ class CustomerSnapshot:
     ref: str | None
     email: str
     phone: str = ""
-    b2b_account: str | None = None
 
     @property
     def profile_key(self) -> str:
@@ -146,44 +181,95 @@ class HostError(Exception):
 
 @runtime_checkable
 class HostAdapter(Protocol):
-    """What the plugin needs from the store. ``user`` is the request's user (anonymous allowed).
+    """What the plugin needs from every store (the optional methods are on ``BaseHostAdapter``)."""
 
-    One method is optional and so not part of the protocol: ``get_channel_names(slugs) -> {slug: name}``
-    (``None`` for every channel), the names the admin shows for channels (read through :func:`channel_names`;
-    without it, the slugs are shown)."""
+    def get_checkout(self, checkout_ref: str, *, context: HostContext, lock: bool = False) -> CheckoutSnapshot | None:
+        """The checkout as it is now, or None when it does not exist or is not this context's (another user's,
+        another session's basket).
 
-    def get_checkout(self, checkout_ref: str, *, user: Any, lock: bool = False) -> CheckoutSnapshot | None:
-        """The checkout as it is now, or None when it does not exist or is not this user's.
+        With ``lock`` the checkout is locked for the rest of the transaction (``select_for_update``)."""
 
-        With ``lock`` the checkout row is locked for the rest of the transaction (``select_for_update``).
-        """
+    def get_customer(self, context: HostContext) -> CustomerSnapshot | None:
+        """The signed-in customer, or None for an anonymous visitor."""
 
-    def create_order(self, draft: OrderDraft) -> OrderSnapshot:
-        """Create the order from the checkout with the COD fee as its own line; the checkout is consumed."""
+    def create_order(self, draft: OrderDraft, *, context: HostContext) -> OrderSnapshot:
+        """Create the order from the checkout with the COD fee as its own line (or surcharge); the checkout is
+        consumed and the goods reserved. Raise ``HostError("insufficient_stock", ...)`` when they are not there."""
 
     def get_order(self, order_ref: str) -> OrderSnapshot | None:
         """The order, or None."""
 
-    def cancel_order(self, order_ref: str, *, reason: str) -> None:
-        """Cancel the order and release its stock."""
-
-    def get_customer(self, user: Any) -> CustomerSnapshot | None:
-        """The signed-in user's customer, or None for an anonymous user."""
-
     def update_order(self, order_ref: str, changes: OrderChanges) -> OrderSnapshot:
-        """Change the order's address or quantities (stock follows); raise ``HostError`` to refuse."""
+        """Change the order's address or quantities (the reservation follows); raise ``HostError`` to refuse."""
 
     def set_fee(self, order_ref: str, *, fee: Decimal, label: str) -> OrderSnapshot:
-        """Replace the order's COD fee line (and so its total)."""
+        """Replace the order's COD fee (and so its total)."""
+
+    def cancel_order(self, order_ref: str, *, reason: str) -> None:
+        """The order ends (confirmation cancelled, never confirmed, refused, lost on the way): cancel it on the
+        store's side and release the stock still reserved for it. Goods that already left are not released here:
+        they come back through ``restock``. A second call is a no-op."""
 
     def mark_order_paid(self, order_ref: str) -> None:
-        """The courier's payment record arrived: the store's order is paid."""
+        """The courier's payment record arrived: the store's order is paid and complete."""
+
+
+class BaseHostAdapter:
+    """A base for adapters: the optional methods do nothing, so a store implements only what it has."""
+
+    def order_confirmed(self, order_ref: str) -> None:
+        """The customer confirmed the order (by link or with an agent): it may go to fulfilment."""
+
+    def order_shipped(self, order_ref: str) -> None:
+        """The goods left with the courier: the store consumes the stock it reserved (oscar: a shipping event).
+        Told once, before any of delivered, refused or returned, even when the courier's first word is one of those."""
+
+    def order_delivered(self, order_ref: str) -> None:
+        """The courier handed the parcel over; the money follows with ``mark_order_paid``."""
+
+    def restock(self, order_ref: str, *, quantities: dict[str, int] | None, reason: str) -> None:
+        """Shipped goods are sellable again: all the order's lines (``quantities`` None: refused at the door, or
+        back at the merchant after a failed delivery), or the returned ones (SKU to quantity) of a customer's
+        return. Never called for goods that did not ship."""
+
+    def order_refunded(self, order_ref: str, *, amount: Decimal, currency: str) -> None:
+        """A refund was paid to the customer."""
+
+    def get_channel_names(self, slugs: list[str] | None) -> dict[str, str]:
+        """The names the admin shows for channels, by slug (``None``: every channel); without them the slugs show."""
+        return {}
+
+
+OPTIONAL = ("order_confirmed", "order_shipped", "order_delivered", "restock", "order_refunded", "get_channel_names")
 
 
 def get_adapter() -> HostAdapter:
     from .conf import app_settings
 
     return import_string(app_settings.HOST_ADAPTER)()
+
+
+def tell(method: str, *args, **kwargs) -> None:
+    """Call one of the adapter's optional methods, when it has it."""
+    call = getattr(get_adapter(), method, None)
+    if call is not None:
+        call(*args, **kwargs)
+
+
+def delivery_facts(method: DeliveryMethodSnapshot) -> tuple[bool, int | None]:
+    """Whether the method collects cash, and its estimated days (None: unknown, so no limit on days applies):
+    the snapshot's own, else ``COD_DELIVERY_METHODS[ref]``, else ``COD_DELIVERY_DEFAULTS``."""
+    from .conf import app_settings
+
+    configured = app_settings.DELIVERY_METHODS.get(method.ref, {})
+    defaults = app_settings.DELIVERY_DEFAULTS
+    collects = method.can_collect_cash
+    if collects is None:
+        collects = configured.get("can_collect_cash", defaults.get("can_collect_cash", False))
+    days = method.estimated_days
+    if days is None:
+        days = configured.get("estimated_days", defaults.get("estimated_days"))
+    return bool(collects), days
 
 
 def channel_names(slugs=None) -> dict[str, str]:
