@@ -143,6 +143,7 @@ CELERY_BEAT_SCHEDULE = {
     "cod-flag-unverified-claims": {"task": "cod_plugin.tasks.flag_unverified_claims", "schedule": 3600},
     "cod-end-suspensions": {"task": "cod_plugin.tasks.end_suspensions", "schedule": 3600},
     "cod-flag-overdue-refunds": {"task": "cod_plugin.tasks.flag_overdue_refunds", "schedule": 3600},
+    "cod-send-pending-notifications": {"task": "cod_plugin.tasks.send_pending_notifications", "schedule": 300},
 }
 
 # With Redis, one cache for the web processes and the workers: a worker's rate refresh must reach every process.

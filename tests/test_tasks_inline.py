@@ -156,3 +156,12 @@ def test_a_failing_sweep_fails_the_command_and_the_others_still_run(demo, monkey
 def test_an_unknown_sweep_is_refused_with_the_names(demo):
     with pytest.raises(CommandError, match="no such sweep: send_sms; the sweeps are refresh_exchange_rates"):
         call_command("cod_sweep", "send_sms")
+
+
+def test_the_sandbox_beat_schedule_runs_every_sweep_that_cron_would(settings):
+    # given: the sweeps `manage.py cod_sweep` runs where there is no beat
+    from cod_plugin.tasks import SWEEPS
+
+    # then: where beat runs (the sandbox), it schedules each of them
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert sorted(sweep.name for sweep in SWEEPS if sweep.name not in scheduled) == []
