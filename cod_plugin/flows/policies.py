@@ -63,6 +63,7 @@ def to_snapshot(policy: CodPolicy, *, language: str) -> PolicySnapshot:
         trusted_customer_limit=policy.trusted_customer_limit,
         max_delivery_days=policy.max_delivery_days,
         excluded_flags=frozenset(policy.excluded_flags),
+        flag_labels=tuple((code, str(label)) for code, label in app_settings.PRODUCT_FLAGS.items()),
         excluded_categories=frozenset(policy.excluded_categories),
         max_item_price=policy.max_item_price,
         regions=tuple(_region_rule(region) for region in policy.regions.all()),

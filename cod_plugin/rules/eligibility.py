@@ -75,10 +75,17 @@ def _excluded_product_reasons(lines: tuple[LineSnapshot, ...], policy: PolicySna
     for flag in sorted(policy.excluded_flags):
         flagged = [line for line in lines if flag in line.flags]
         if flagged:
-            message = _("Cash on Delivery is not available for %(what)s: %(names)s.") % {
-                "what": FLAG_NAMES.get(flag, flag),
-                "names": ", ".join(line.name for line in flagged),
-            }
+            names = ", ".join(line.name for line in flagged)
+            if flag in FLAG_NAMES:
+                message = _("Cash on Delivery is not available for %(what)s: %(names)s.") % {
+                    "what": FLAG_NAMES[flag],
+                    "names": names,
+                }
+            else:  # a flag of the store's own, named as the store names it
+                message = _("Cash on Delivery is not available for these products (%(flag)s): %(names)s.") % {
+                    "flag": dict(policy.flag_labels).get(flag, flag),
+                    "names": names,
+                }
             reasons.append(Reason(ReasonCode.EXCLUDED_PRODUCT, str(message), _skus(flagged)))
     in_category = [line for line in lines if line.categories & policy.excluded_categories]
     if in_category:

@@ -64,3 +64,5 @@ class PolicySnapshot:
     trusted_after_completed_orders: int = 5
     max_line_quantity: int = 999
     fee_label: str = "Cash on Delivery fee"
+    # The store's names of its own product flags (``COD_PRODUCT_FLAGS``), for the reasons: code to label.
+    flag_labels: tuple[tuple[str, str], ...] = ()

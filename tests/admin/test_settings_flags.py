@@ -55,3 +55,22 @@ def test_a_line_with_an_excluded_declared_flag_is_not_eligible():
     cart = checkout(line("VASE", flags=frozenset({"fragile"})))
     decision = decide(cart, rules_policy(excluded_flags=frozenset({"fragile"})))
     assert [reason.code for reason in decision.reasons] == [ReasonCode.EXCLUDED_PRODUCT]
+
+
+def test_the_reason_names_a_declared_flag_as_the_store_names_it():
+    # given: the store's own flag "fragile", labelled "Fragile goods", excluded
+    cart = checkout(line("VASE", flags=frozenset({"fragile"})))
+    excluding = rules_policy(excluded_flags=frozenset({"fragile"}), flag_labels=(("fragile", "Fragile goods"),))
+    # when
+    (reason,) = decide(cart, excluding).reasons
+    # then: the customer reads the store's word, never the code
+    assert "Fragile goods" in reason.message
+    assert "fragile" not in reason.message.replace("Fragile", "")
+
+
+@override_settings(COD_PRODUCT_FLAGS={"fragile": "Fragile goods"})
+def test_a_policy_read_from_the_database_carries_the_declared_labels(db):
+    from cod_plugin.flows.policies import get_policy, to_snapshot
+
+    CodPolicy.objects.create(channel="fragile-shop", currency="USD", excluded_flags=["fragile"])
+    assert dict(to_snapshot(get_policy("fragile-shop"), language="en").flag_labels) == {"fragile": "Fragile goods"}
