@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+
 from cod_plugin.fields import MoneyField
 
 AMOUNT = {"max_digits": 15, "decimal_places": 3}
