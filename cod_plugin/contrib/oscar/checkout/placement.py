@@ -34,6 +34,11 @@ class Submission:
     billing_address: Any
     order_kwargs: dict
 
+    @classmethod
+    def of(cls, submission: dict) -> "Submission":
+        names = ("user", "basket", "shipping_address", "shipping_method", "shipping_charge", "billing_address")
+        return cls(**{name: submission[name] for name in names}, order_kwargs=submission.get("order_kwargs") or {})
+
 
 def place(view, submission: Submission, *, accepted_terms_version: int):
     """The oscar order placed for this basket (now, or by an earlier submission)."""

@@ -68,19 +68,13 @@ class PaymentDetailsView(views.PaymentDetailsView):
             return self.render_preview(request, cod_terms_error=error)
         return self.submit(**self.build_submission(payment_kwargs={"cod_terms_version": version}))
 
-    def submit(self, user, basket, shipping_address, shipping_method, shipping_charge, billing_address, order_total,
-               payment_kwargs=None, order_kwargs=None, surcharges=None):  # fmt: skip
+    def submit(self, **submission):
+        """Oscar's submission (``build_submission``): COD places through the plugin, anything else as oscar does."""
         if not cod.is_chosen(self.request):
-            return super().submit(
-                user, basket, shipping_address, shipping_method, shipping_charge, billing_address, order_total,
-                payment_kwargs, order_kwargs, surcharges,
-            )  # fmt: skip
-        submission = placement.Submission(
-            user=user, basket=basket, shipping_address=shipping_address, shipping_method=shipping_method,
-            shipping_charge=shipping_charge, billing_address=billing_address, order_kwargs=order_kwargs or {},
-        )  # fmt: skip
+            return super().submit(**submission)
+        version = submission["payment_kwargs"]["cod_terms_version"]
         try:
-            order = placement.place(self, submission, accepted_terms_version=payment_kwargs["cod_terms_version"])
+            order = placement.place(self, placement.Submission.of(submission), accepted_terms_version=version)
         except api.CodError as error:
             cod.forget(self.request)
             return self.render_preview(self.request, error=error.message, cod_reasons=error.reasons)
