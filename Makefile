@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 FIXTURES := fixtures/01_store.json fixtures/02_cod.json fixtures/03_rates.json
 
-.PHONY: install demo test lint schema messages fuzz bench-eligibility bench-webhooks bench-admin clean
+.PHONY: install demo demo-oscar test lint schema messages fuzz bench-eligibility bench-webhooks bench-admin clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -26,6 +26,20 @@ demo: install
 	@echo "  Terms:    http://127.0.0.1:$(PORT)/cod/terms/default-channel/"
 	@echo
 	$(PY) sandbox/manage.py runserver 127.0.0.1:$(PORT)
+
+# The oscar shop with the plugin (sandbox/oscar_shop/): SQLite, tasks inline, the demo's products and customers.
+OSCAR_PORT ?= 8001
+OSCAR := $(PY) sandbox/oscar_shop/manage.py
+demo-oscar: export COD_PUBLIC_BASE_URL ?= http://127.0.0.1:$(OSCAR_PORT)
+demo-oscar: install
+	$(OSCAR) migrate --noinput
+	$(OSCAR) cod_oscar_demo
+	@echo
+	@echo "  Shop:       http://127.0.0.1:$(OSCAR_PORT)/   (new@example.com / codDemo123!, or as a guest)"
+	@echo "  Dashboard:  http://127.0.0.1:$(OSCAR_PORT)/dashboard/   (admin@example.com / codDemo123!: menu Cash on delivery)"
+	@echo "  Admin:      http://127.0.0.1:$(OSCAR_PORT)/admin/   (the COD screens; agent@example.com for the queue)"
+	@echo
+	$(OSCAR) runserver 127.0.0.1:$(OSCAR_PORT)
 
 lint: install
 	$(PY) -m ruff check .
@@ -77,4 +91,4 @@ bench-admin: install
 	$(PY) bench/admin.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info sandbox/db.sqlite3
+	rm -rf $(VENV) build dist *.egg-info sandbox/db.sqlite3 sandbox/oscar_shop/db.sqlite3
