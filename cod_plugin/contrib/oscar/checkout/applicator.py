@@ -13,5 +13,5 @@ class SurchargeApplicator(applicator.SurchargeApplicator):
         if self.request is not None and basket.pk and cod.is_chosen(self.request):
             result = cod.check(self.request, basket)
             if result.is_eligible:
-                surcharges.append(CashOnDeliveryFee(result.fee, getattr(result, "fee_label", None)))
+                surcharges.append(CashOnDeliveryFee(result.fee, result.policy.fee_label))
         return surcharges

@@ -77,7 +77,8 @@ class PaymentDetailsView(views.PaymentDetailsView):
             order = placement.place(self, placement.Submission.of(submission), accepted_terms_version=version)
         except api.CodError as error:
             cod.forget(self.request)
-            return self.render_preview(self.request, error=error.message, cod_reasons=error.reasons)
+            reasons = [(str(reason.code), reason.message) for reason in error.reasons]
+            return self.render_preview(self.request, error=error.message, cod_reasons=reasons)
         return self.handle_successful_order(order)
 
 
