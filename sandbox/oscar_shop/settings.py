@@ -11,6 +11,8 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 from oscar.defaults import *  # noqa: F403  (oscar's settings, overridden below)
 
+from cod_plugin.contrib.oscar.dashboard import with_cod_menu
+
 BASE_DIR = Path(__file__).resolve().parent
 
 DEBUG = os.environ.get("DEBUG", "1").lower() in {"1", "true", "yes", "on"}
@@ -26,9 +28,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.flatpages",
+    # Before oscar: its templates (the COD payment step, preview and account order page) come first.
+    "cod_plugin.contrib.oscar",
     "oscar.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
-    "oscar.apps.checkout.apps.CheckoutConfig",
+    # Oscar's checkout with Cash on Delivery, in place of "oscar.apps.checkout.apps.CheckoutConfig".
+    "cod_plugin.contrib.oscar.checkout.apps.CheckoutConfig",
     "oscar.apps.address.apps.AddressConfig",
     "oscar.apps.shipping.apps.ShippingConfig",
     "oscar.apps.catalogue.apps.CatalogueConfig",
@@ -65,7 +70,6 @@ INSTALLED_APPS = [
     "djmoney.contrib.exchange",
     "cod_plugin",
     "admin_ui",
-    "cod_plugin.contrib.oscar",
 ]
 SITE_ID = 1
 
@@ -180,3 +184,5 @@ BASE_CURRENCY = "USD"
 COD_LIMIT_CURRENCY = "USD"
 COD_NOTIFICATION_BACKEND = os.environ.get("COD_NOTIFICATION_BACKEND", "console")
 COD_PUBLIC_BASE_URL = os.environ.get("COD_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# The dashboard's "Cash on delivery" menu: links into the COD screens of the admin.
+OSCAR_DASHBOARD_NAVIGATION = with_cod_menu(OSCAR_DASHBOARD_NAVIGATION)  # noqa: F405

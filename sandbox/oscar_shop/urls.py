@@ -17,6 +17,7 @@ urlpatterns = [
     # Oscar's session-authenticated shop: the GraphQL endpoint keeps Django's CSRF protection.
     path("graphql/", CodGraphQLView.as_view(schema=schema)),
     path("cod/", include("cod_plugin.urls")),
+    path("cod/oscar/", include("cod_plugin.contrib.oscar.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include(apps.get_app_config("oscar").urls[0])),
 ]

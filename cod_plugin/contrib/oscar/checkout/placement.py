@@ -13,6 +13,7 @@ from oscar.core.loading import get_model
 from cod_plugin import api
 from cod_plugin.host import OrderDraft, get_adapter
 
+from .. import orders
 from . import cod
 from .surcharges import CashOnDeliveryFee
 
@@ -56,6 +57,7 @@ def place(view, submission: Submission, *, accepted_terms_version: int):
 def create(view, submission: Submission, draft: OrderDraft):
     """Oscar's own ``place_order`` and basket submission, called by the plugin inside its transaction."""
     basket = submission.basket
+    orders.reserve(basket)
     surcharges = fee_surcharges(basket, draft)
     total = view.get_order_totals(basket, shipping_charge=submission.shipping_charge, surcharges=surcharges)
     view.add_payment_source(source(draft, basket.currency))
@@ -83,5 +85,7 @@ def fee_surcharges(basket, draft: OrderDraft) -> SurchargeList:
 
 def source(draft: OrderDraft, currency: str):
     """The payment source oscar's dashboard shows: nothing paid yet, the amount to collect allocated."""
-    source_type, _ = SourceType.objects.get_or_create(code=draft.payment_method, defaults={"name": "Cash on delivery"})
+    source_type, _ = SourceType.objects.get_or_create(
+        code=orders.SOURCE_TYPE_CODE, defaults={"name": orders.SOURCE_TYPE_NAME}
+    )
     return Source(source_type=source_type, currency=currency, amount_allocated=draft.amount_to_collect)

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from oscar.apps.checkout.surcharges import BaseSurcharge
 from oscar.core import prices
 
+# The code the adapter finds the fee by when it changes it (``orders.FEE_CODE``; ``orders`` loads this app's
+# applicator, so it cannot be imported here).
 CODE = "cod-fee"
 
 

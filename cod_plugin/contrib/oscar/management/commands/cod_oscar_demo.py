@@ -14,6 +14,7 @@ from oscar.apps.catalogue.categories import create_from_breadcrumbs
 from oscar.core.loading import get_model
 
 from cod_plugin.contrib.oscar.demo import CUSTOMERS, PASSWORD, PRODUCTS, SHIPPING, STAFF, policy_fields, terms_text
+from cod_plugin.contrib.oscar.settings import oscar_settings
 
 Country = get_model("address", "Country")
 UserAddress = get_model("address", "UserAddress")
@@ -101,10 +102,9 @@ class Command(BaseCommand):
         return user
 
     def policy(self):
-        from cod_plugin.conf import app_settings
         from cod_plugin.models import CodPolicy, CodRegion, CodTerms
 
-        channel = getattr(app_settings, "OSCAR_CHANNEL", None) or "default-channel"
+        channel = oscar_settings.CHANNEL
         policy, created = CodPolicy.objects.get_or_create(channel=channel, defaults=policy_fields())
         if not created:
             return
