@@ -148,7 +148,7 @@ def test_the_terms_must_be_accepted_on_the_preview(shop):
     # then
     assert refused.status_code == 200
     assert 'id="cod_terms_error"' in text(refused) and "Accept the Cash on Delivery terms" in text(refused)
-    assert stale.status_code == 200 and 'data-code' not in text(stale).split('id="cod_refusal"')[0][-1:]
+    assert stale.status_code == 200 and "data-code" not in text(stale).split('id="cod_refusal"')[0][-1:]
     assert "version 1" in text(stale)
     assert not Order.objects.exists()
     assert shopper.place().status_code == 302
