@@ -12,6 +12,6 @@ class SurchargeApplicator(applicator.SurchargeApplicator):
         surcharges = list(super().get_surcharges(basket, **kwargs))
         if self.request is not None and basket.pk and cod.is_chosen(self.request):
             result = cod.check(self.request, basket)
-            if result.is_eligible:
+            if result is not None and result.is_eligible:
                 surcharges.append(CashOnDeliveryFee(result.fee, result.policy.fee_label))
         return surcharges

@@ -25,12 +25,15 @@ def choose(request) -> None:
 
 
 def check(request, basket):
-    """The plugin's answer for this basket, in the customer's language; a ``CodError`` (a basket that is not this
-    session's) propagates."""
+    """The plugin's answer for this basket, in the customer's language, or None when the plugin cannot answer for
+    it (the basket was placed meanwhile, or is not this session's): then COD is not offered."""
     cache = request.__dict__.setdefault("_cod_checks", {})
     ref = basket_ref(basket)
     if ref not in cache:
-        cache[ref] = api.check(ref, context=api.HostContext.of(request), language=get_language())
+        try:
+            cache[ref] = api.check(ref, context=api.HostContext.of(request), language=get_language())
+        except api.CodError:
+            cache[ref] = None
     return cache[ref]
 
 

@@ -41,17 +41,23 @@ class Submission:
         return cls(**{name: submission[name] for name in names}, order_kwargs=submission.get("order_kwargs") or {})
 
 
-def place(view, submission: Submission, *, accepted_terms_version: int):
-    """The oscar order placed for this basket (now, or by an earlier submission)."""
-    request = view.request
+def place(view, submission: Submission, *, accepted_terms_version: int) -> tuple[object, bool]:
+    """The oscar order of this basket, and whether this submission placed it (False: an earlier one did, as the
+    second click of a double click finds)."""
+    created = []
+
+    def create_here(draft: OrderDraft):
+        created.append(create(view, submission, draft))
+        return created[-1]
+
     cod_order = api.register_order(
         cod.basket_ref(submission.basket),
-        context=api.HostContext.of(request),
+        context=api.HostContext.of(view.request),
         accepted_terms_version=accepted_terms_version,
-        create=lambda draft: create(view, submission, draft),
+        create=create_here,
         language=get_language(),
     )
-    return Order._default_manager.get(number=cod_order.order_number)
+    return Order._default_manager.get(pk=cod_order.order_ref), bool(created)
 
 
 def create(view, submission: Submission, draft: OrderDraft):

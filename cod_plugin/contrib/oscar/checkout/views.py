@@ -29,7 +29,7 @@ class PaymentMethodView(views.PaymentMethodView):
     def post(self, request, *args, **kwargs):
         if request.POST.get("payment_method") != cod.METHOD:
             return self.render_to_response(self.get_context_data(error=_("Choose how you will pay.")))
-        result = checked(request, request.basket)
+        result = cod.check(request, request.basket)
         if result is None or not result.is_eligible:
             return self.render_to_response(self.get_context_data())
         cod.choose(request)
@@ -37,7 +37,7 @@ class PaymentMethodView(views.PaymentMethodView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["cod"] = checked(self.request, self.request.basket)
+        ctx["cod"] = cod.check(self.request, self.request.basket)
         ctx["cod_method"] = cod.METHOD
         return ctx
 
@@ -56,7 +56,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         if cod.is_chosen(self.request):
-            ctx["cod"] = checked(self.request, ctx["basket"])
+            ctx["cod"] = cod.check(self.request, ctx["basket"])
         return ctx
 
     def handle_place_order_submission(self, request):
@@ -74,20 +74,19 @@ class PaymentDetailsView(views.PaymentDetailsView):
             return super().submit(**submission)
         version = submission["payment_kwargs"]["cod_terms_version"]
         try:
-            order = placement.place(self, placement.Submission.of(submission), accepted_terms_version=version)
+            order, created = placement.place(self, placement.Submission.of(submission), accepted_terms_version=version)
         except api.CodError as error:
             cod.forget(self.request)
             reasons = [(str(reason.code), reason.message) for reason in error.reasons]
             return self.render_preview(self.request, error=error.message, cod_reasons=reasons)
-        return self.handle_successful_order(order)
+        return self.handle_successful_order(order) if created else self.show_placed(order)
 
-
-def checked(request, basket):
-    """The plugin's check, or None when it cannot answer for this basket (then COD is not offered)."""
-    try:
-        return cod.check(request, basket)
-    except api.CodError:
-        return None
+    def show_placed(self, order):
+        """An earlier submission placed this basket's order: its thank-you page again, without a second email or
+        ``post_checkout`` signal."""
+        self.checkout_session.flush()
+        self.request.session["checkout_order_id"] = order.id
+        return redirect(self.get_success_url())
 
 
 def accepted_terms_version(data) -> int | None:

@@ -12,7 +12,7 @@ from ..forms import PaidForm
 register = template.Library()
 
 # The statuses in which the customer may say they paid (the parcel is at the door or was handed over).
-CLAIMABLE = ("OUT_FOR_DELIVERY", "DELIVERED", "COMPLETED")
+CLAIMABLE = ("out_for_delivery", "delivered", "completed")
 
 
 @dataclass(frozen=True)
