@@ -42,6 +42,10 @@ class Command(BaseCommand):
         self.staff()
         self.policy()
         self.stdout.write(f"Demo shop ready: {len(PRODUCTS)} products, {len(CUSTOMERS)} customers, {len(STAFF)} staff.")
+        # Oscar's catalogue pages list products through a search index (none with haystack's simple backend): the
+        # products' own pages, and the search box, find them.
+        for product in Product.objects.filter(stockrecords__partner_sku__in=[row[0] for row in PRODUCTS]):
+            self.stdout.write(f"  {product.get_absolute_url()}  {product.title}")
 
     def country(self):
         country, _ = Country.objects.update_or_create(
