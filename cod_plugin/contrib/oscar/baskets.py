@@ -99,9 +99,9 @@ def basket_lines(basket):
     products = Product.objects.prefetch_attribute_values().prefetch_related(
         "stockrecords", "categories", "parent__categories"
     )
+    # Through the related manager, each line's ``basket`` is this basket object, whose strategy the lines price with.
     return (
-        Line.objects.filter(basket=basket)
-        .select_related("stockrecord__partner")
+        basket.lines.select_related("stockrecord__partner")
         .prefetch_related(Prefetch("product", queryset=products), "attributes")
         .order_by("pk")
     )
