@@ -89,6 +89,10 @@ def prepare(basket, context: HostContext):
     # Oscar's ``all_lines`` caches its queryset in ``_lines`` (offers annotate those line objects): giving it ours,
     # with the products' stock records, attributes and categories prefetched, keeps the count fixed.
     basket._lines = basket_lines(basket)
+    for line in basket._lines:
+        if line.stockrecord is not None:
+            # Allocating reads the record's product (its class tracks stock or not): the line's, already loaded.
+            line.stockrecord.product = line.product
     if not basket.is_empty:
         Applicator().apply(basket, user if user is not None else None, request)
     return basket
