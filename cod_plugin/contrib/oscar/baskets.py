@@ -89,6 +89,10 @@ def prepare(basket, context: HostContext):
     # Oscar's ``all_lines`` caches its queryset in ``_lines`` (offers annotate those line objects): giving it ours,
     # with the products' stock records, attributes and categories prefetched, keeps the count fixed.
     basket._lines = basket_lines(basket)
+    for line in basket._lines:
+        if line.stockrecord is not None:
+            # Allocating reads the record's product (its class tracks stock or not): the line's, already loaded.
+            line.stockrecord.product = line.product
     if not basket.is_empty:
         Applicator().apply(basket, user if user is not None else None, request)
     return basket
@@ -99,9 +103,9 @@ def basket_lines(basket):
     products = Product.objects.prefetch_attribute_values().prefetch_related(
         "stockrecords", "categories", "parent__categories"
     )
+    # Through the related manager, each line's ``basket`` is this basket object, whose strategy the lines price with.
     return (
-        Line.objects.filter(basket=basket)
-        .select_related("stockrecord__partner")
+        basket.lines.select_related("stockrecord__partner")
         .prefetch_related(Prefetch("product", queryset=products), "attributes")
         .order_by("pk")
     )

@@ -123,7 +123,7 @@ def write_address(address, snapshot) -> None:
     address.line1, address.line2, address.line3 = snapshot.street_1, snapshot.street_2, ""
     address.line4, address.state, address.postcode = snapshot.city, snapshot.area, snapshot.postal_code
     address.country_id = snapshot.country
-    address.phone_number = snapshot.phone or None
+    address.phone_number = snapshot.phone
 
 
 def get(order_ref: str) -> OrderSnapshot | None:
