@@ -15,7 +15,7 @@ from oscar.apps.basket.middleware import BasketMiddleware
 from oscar.core.loading import get_model
 
 from cod_plugin import api
-from cod_plugin.models import CodOrder, CodPaymentClaim
+from cod_plugin.models import CodOrder, CodPaymentClaim, CodPolicy
 
 Basket = get_model("basket", "Basket")
 Order = get_model("order", "Order")
@@ -162,6 +162,38 @@ def test_the_terms_must_be_accepted_on_the_preview(demo_shop):
     assert not Order.objects.exists()
     assert shopper.place().status_code == 302
     assert Order.objects.count() == 1
+
+
+def test_a_basket_refused_at_the_moment_of_placing_shows_the_reasons_and_places_nothing(demo_shop):
+    # given: COD chosen, then switched off for the shop before the customer places the order
+    shopper = Shopper("new@example.com")
+    shopper.add("Cotton t-shirt")
+    shopper.ship_to()
+    shopper.choose_cod()
+    CodPolicy.objects.update(enabled=False)
+
+    # when
+    refused = shopper.place()
+
+    # then
+    assert refused.status_code == 200
+    assert "Cash on Delivery is not available for this checkout." in text(refused)
+    assert "cod_disabled" in codes(text(refused).split('id="cod_refusal"')[1])
+    assert 'id="place-order"' not in text(refused)
+    assert not Order.objects.exists() and Basket.objects.get().status == Basket.OPEN
+
+
+def test_the_reasons_are_in_the_customers_language(demo_shop):
+    # given
+    shopper = Shopper("new@example.com")
+    shopper.add("Luxury automatic watch")
+    shopper.ship_to()
+
+    # when
+    page = shopper.client.get(reverse("checkout:payment-method"), HTTP_ACCEPT_LANGUAGE="fr")
+
+    # then
+    assert "les produits de grande valeur : Luxury automatic watch" in text(page).replace("\u202f", " ")
 
 
 def test_the_second_click_of_a_double_click_gets_the_same_order(demo_shop):
