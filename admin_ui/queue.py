@@ -128,7 +128,7 @@ def _address_line(address: AddressSnapshot | None, order: CodOrder) -> str:
     else:
         name = f"{address.first_name} {address.last_name}".strip()
         region = f"{address.area} {address.postal_code}".strip()
-        parts = [name, address.street, address.city, region, address.country]
+        parts = [name, address.street_1, address.street_2, address.city, region, address.country]
     return ", ".join(part for part in parts if part)
 
 
@@ -187,7 +187,8 @@ class OutcomeForm(forms.Form):
 ADDRESS_FIELDS = {
     "first_name": _("First name"),
     "last_name": _("Last name"),
-    "street": _("Street"),
+    "street_1": _("Street"),
+    "street_2": _("Street, line 2"),
     "city": _("City"),
     "area": _("Area"),
     "postal_code": _("Postal code"),
@@ -199,7 +200,8 @@ ADDRESS_FIELDS = {
 ADDRESS_LENGTHS = {
     "first_name": limits.NAME,
     "last_name": limits.NAME,
-    "street": limits.STREET,
+    "street_1": limits.STREET,
+    "street_2": limits.STREET,
     "city": limits.CITY,
     "area": limits.AREA,
     "postal_code": limits.POSTAL_CODE,

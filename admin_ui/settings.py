@@ -10,8 +10,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from cod_plugin import formatting, models
+from cod_plugin.conf import app_settings
 from cod_plugin.flows import terms
-from cod_plugin.host import ProductFlag
 from cod_plugin.permissions import MANAGE_SETTINGS
 from cod_plugin.rules.policy import CollectionMethod
 
@@ -28,12 +28,12 @@ from .forms import (
 )
 from .labels import channel_name, channel_names
 
-PRODUCT_FLAGS = [
-    (ProductFlag.HIGH_VALUE, _("High value (luxury, high-end electronics)")),
-    (ProductFlag.PRE_ORDER, _("Pre-order")),
-    (ProductFlag.CUSTOMIZED, _("Customized")),
-    (ProductFlag.SPECIAL_CUSTOMS, _("Special customs (e.g. medical devices)")),
-]
+
+def product_flags() -> list[tuple[str, str]]:
+    """The flags the store declares (``COD_PRODUCT_FLAGS``), read when the form is built so a settings change shows."""
+    return list(app_settings.PRODUCT_FLAGS.items())
+
+
 COLLECTION_METHODS = [
     (CollectionMethod.CASH, _("Cash")),
     (CollectionMethod.MOBILE_PAYMENT, _("Mobile payment")),
@@ -144,7 +144,7 @@ def _in_range(form, name: str, low, high, message) -> None:
 
 class PolicyForm(MaskedSecretsMixin, forms.ModelForm):
     secrets = {"sms_url": redacted_url, "sms_token": ending}
-    excluded_flags = ChoiceListField(PRODUCT_FLAGS, label=_("Excluded product flags"))
+    excluded_flags = ChoiceListField(product_flags, label=_("Excluded product flags"))
     excluded_categories = WordListField(
         label=_("Excluded categories"), required=False, help_text=_("Category slugs, separated by commas.")
     )

@@ -17,11 +17,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from django.db import transaction
+from django.utils.translation import gettext as _
+
 from .error_codes import CodError, CodErrorCode
-from .host import HostContext, OrderDraft, OrderSnapshot
+from .host import HostContext, OrderDraft, OrderSnapshot, get_adapter
+from .rules import bounds
+from .rules.images import is_photo
+from .rules.lifecycle import Event
+from .rules.policy import CollectionMethod
+from .rules.statuses import CodStatus
 
 if TYPE_CHECKING:
-    from .flows.eligibility import Eligibility
+    from .flows.eligibility import EligibilityResult
     from .models import CodOrder, CodPaymentClaim
 
 __all__ = [
@@ -36,11 +44,16 @@ __all__ = [
     "store_cancelled",
 ]
 
+STORE = "store"
 
-def check(checkout_ref: str, *, context: HostContext, language: str | None = None) -> Eligibility:
+
+def check(checkout_ref: str, *, context: HostContext, language: str | None = None) -> EligibilityResult:
     """Whether the checkout may be paid cash on delivery now: ``is_eligible``, every ``reasons`` (code, message),
     ``fee``, ``amount_to_collect``, ``currency`` and the ``terms`` to accept (version, text, language)."""
-    raise NotImplementedError
+    from .flows import eligibility
+
+    with _speaking(language):
+        return eligibility.check_eligibility(checkout_ref, context=context, language=language)
 
 
 def place(
@@ -48,7 +61,12 @@ def place(
 ) -> CodOrder:
     """Check again, then create the store's order through the adapter (``create_order``) and its COD order. A second
     call for the same checkout returns the first order."""
-    raise NotImplementedError
+    from .flows import checkout
+
+    with _speaking(language):
+        return checkout.complete_checkout(
+            checkout_ref, context=context, accepted_terms_version=accepted_terms_version, language=language
+        )
 
 
 def register_order(
@@ -62,24 +80,69 @@ def register_order(
     """The store's own checkout creates the order: the plugin checks the checkout (locked), then calls
     ``create(draft)`` inside the same transaction (the draft has the fee to add and the amount to collect), then
     records the COD order. Same checks and the same once-only guarantee as ``place``; when a check fails ``create``
-    is not called."""
-    raise NotImplementedError
+    is not called. A ``HostError`` raised by ``create`` is the caller's ``CodError`` (``insufficient_stock``:
+    ``INSUFFICIENT_STOCK``, any other: ``STORE_REFUSED``) and nothing is recorded."""
+    from .flows import checkout
+
+    with _speaking(language):
+        return checkout.complete_checkout(
+            checkout_ref,
+            context=context,
+            accepted_terms_version=accepted_terms_version,
+            language=language,
+            create=create,
+        )
 
 
 def store_cancelled(order_ref: str, *, reason: str = "") -> CodOrder | None:
     """The store cancelled the order on its side: the COD order is cancelled too (the adapter is not asked to cancel
     it again). None when the order is not a COD order; ``INVALID_TRANSITION`` when it is past cancelling
-    (delivered, completed)."""
-    raise NotImplementedError
+    (delivered, completed). An order already cancelled is returned as it is, so a store that calls this whenever
+    its order becomes cancelled (also when the plugin cancelled it) changes nothing the second time."""
+    from . import limits
+    from .flows import lifecycle
+
+    reason = bounds.text(reason, field="reason", max_length=limits.REASON) or "store_cancelled"
+    with transaction.atomic():
+        order = order_for(order_ref)
+        if order is None:
+            return None
+        order = lifecycle.lock(order.pk)
+        if order.status == CodStatus.CANCELLED:
+            return order
+        return lifecycle.move(order, Event.CANCEL, actor=STORE, reason=reason, tell_store=False)
 
 
 def order_for(order_ref: str) -> CodOrder | None:
     """The COD order of a store order, or None."""
-    raise NotImplementedError
+    from .models import CodOrder
+
+    return CodOrder.objects.filter(order_ref=str(order_ref)).first()
 
 
 def claim_paid(
     order_ref: str, *, context: HostContext, reference: str, method: str, image: bytes | None = None
 ) -> CodPaymentClaim:
-    """The customer's "Paid" click with the courier's receipt number (and a photo); repeated clicks make one claim."""
-    raise NotImplementedError
+    """The customer's "Paid" click with the courier's receipt number (and a photo); repeated clicks make one claim.
+    Only the order's signed-in customer may claim: for anyone else the order is ``NOT_FOUND``."""
+    from . import limits
+    from .flows import payment
+
+    reference = bounds.text(reference, field="voucher.reference", max_length=limits.VOUCHER_REFERENCE, required=True)
+    if method not in CollectionMethod.ALL:
+        raise CodError(CodErrorCode.INVALID, _("Unknown collection method."), field="method")
+    if image is not None and not is_photo(image):
+        message = _("The voucher image must be a PNG or JPEG of at most 2 MB.")
+        raise CodError(CodErrorCode.INVALID, message, field="voucher.image")
+    customer = get_adapter().get_customer(context)
+    order = order_for(order_ref)
+    if customer is None or order is None:
+        raise CodError(CodErrorCode.NOT_FOUND, _("Order not found."), field="orderId")
+    return payment.mark_paid(order.pk, customer=customer, reference=reference, method=method, image=image)
+
+
+def _speaking(language: str | None):
+    """Messages (errors, reasons) in ``language`` when one is asked for, as the GraphQL API writes them."""
+    from .graphql.language import speaking
+
+    return speaking(language)

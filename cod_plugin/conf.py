@@ -3,6 +3,20 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .host import ProductFlag
+
+# The product flags a store has unless it declares its own (``COD_PRODUCT_FLAGS``): code to label.
+DEFAULT_PRODUCT_FLAGS = {
+    ProductFlag.HIGH_VALUE: _("High value (luxury, high-end electronics)"),
+    ProductFlag.PRE_ORDER: _("Pre-order"),
+    ProductFlag.CUSTOMIZED: _("Customized"),
+    ProductFlag.SPECIAL_CUSTOMS: _("Special customs (e.g. medical devices)"),
+}
+# A delivery method nobody declared does not collect cash, and its days are unknown (so no limit on days applies):
+# offering COD on a method that cannot take the money would fail at the door.
+DEFAULT_DELIVERY_FACTS = {"can_collect_cash": False, "estimated_days": None}
 
 
 class AppSettings:
@@ -15,6 +29,24 @@ class AppSettings:
     def HOST_ADAPTER(self) -> str:
         """Dotted path of the store's ``HostAdapter`` class (required)."""
         return self._setting("HOST_ADAPTER", "")
+
+    @property
+    def PRODUCT_FLAGS(self) -> dict:
+        """The product flags the store's adapter puts on lines, in the order the admin lists them: code to label.
+        A policy can exclude only these."""
+        return dict(self._setting("PRODUCT_FLAGS", DEFAULT_PRODUCT_FLAGS))
+
+    @property
+    def DELIVERY_METHODS(self) -> dict[str, dict]:
+        """What the store's delivery methods do, by method ref: ``{"can_collect_cash": bool, "estimated_days":
+        int | None}``, for a store whose method snapshots leave them None (``host.delivery_facts``)."""
+        return self._setting("DELIVERY_METHODS", {})
+
+    @property
+    def DELIVERY_DEFAULTS(self) -> dict:
+        """The facts of a method neither its snapshot nor ``COD_DELIVERY_METHODS`` knows: by default it does not
+        collect cash and its days are unknown."""
+        return {**DEFAULT_DELIVERY_FACTS, **self._setting("DELIVERY_DEFAULTS", {})}
 
     @property
     def LIMIT_CURRENCY(self) -> str:

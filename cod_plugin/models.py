@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
 from .conf import app_settings
-from .host import ProductFlag
 from .rules.policy import CollectionMethod
 from .rules.statuses import CodStatus
 
@@ -38,6 +37,15 @@ def _check_choices(values, allowed, field):
     unknown = sorted(set(values) - set(allowed))
     if unknown:
         raise ValidationError({field: _("Unknown values: %(values)s") % {"values": ", ".join(unknown)}})
+
+
+def _check_flags(values) -> None:
+    undeclared = sorted(set(values) - set(app_settings.PRODUCT_FLAGS))
+    if undeclared:
+        message = _("Not a product flag of this store (COD_PRODUCT_FLAGS): %(values)s") % {
+            "values": ", ".join(undeclared)
+        }
+        raise ValidationError({"excluded_flags": message})
 
 
 class CodPolicy(models.Model):
@@ -134,7 +142,7 @@ class CodPolicy(models.Model):
         return self.channel
 
     def clean(self):
-        _check_choices(self.excluded_flags, ProductFlag.ALL, "excluded_flags")
+        _check_flags(self.excluded_flags)
         if None not in (self.fee_minimum, self.fee_maximum) and self.fee_minimum > self.fee_maximum:
             raise ValidationError({"fee_minimum": _("The minimum fee must not exceed the maximum fee.")})
         for name in ("fee_fixed", "fee_minimum", "fee_maximum", "fee_waiver_above", "max_item_price"):

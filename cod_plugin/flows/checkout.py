@@ -1,40 +1,56 @@
-"""Placing a COD order: eligibility checked again at that moment, terms accepted, order created once."""
+"""Placing a COD order: eligibility checked again at that moment, terms accepted, order created once.
 
-from typing import Any
+The store's order is made by a creator: the adapter's ``create_order`` (GraphQL, ``api.place``), or the store's own
+checkout's callable (``api.register_order``); either way inside the transaction that records the COD order.
+"""
+
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from djmoney.money import Money
 
 from ..error_codes import CodError, CodErrorCode
-from ..host import OrderDraft, get_adapter
+from ..host import HostContext, OrderDraft, OrderSnapshot, get_adapter
 from ..models import CodOrder, CodOrderEvent
 from ..rules.statuses import CodStatus
 from . import confirmation, profiles, store
 from .eligibility import EligibilityResult, evaluate_checkout
 
+Creator = Callable[[OrderDraft], OrderSnapshot]
+
 
 def complete_checkout(
-    checkout_ref: str, *, user: Any, accepted_terms_version: int, language: str | None = None
+    checkout_ref: str,
+    *,
+    context: HostContext,
+    accepted_terms_version: int,
+    language: str | None = None,
+    create: Creator | None = None,
 ) -> CodOrder:
-    """Create the store order and its COD order; a second call for the same checkout returns the first order."""
+    """Create the store order and its COD order; a second call for the same checkout returns the first order.
+
+    ``create`` makes the store's order from the draft (default: the adapter's ``create_order``). A given creator
+    is the store's own checkout, which may keep its checkout after it: the COD order already recorded for the
+    checkout is then answered without calling it again."""
     adapter = get_adapter()
+    creator = create or (lambda draft: adapter.create_order(draft, context=context))
     try:
         with transaction.atomic():
-            checkout = adapter.get_checkout(checkout_ref, user=user, lock=True)
-            if checkout is None:
-                return _already_placed(checkout_ref, user=user, adapter=adapter)
+            checkout = adapter.get_checkout(checkout_ref, context=context, lock=True)
+            if checkout is None or (create is not None and CodOrder.objects.filter(checkout_ref=checkout.ref).exists()):
+                return _already_placed(checkout_ref, context=context, adapter=adapter)
             result = evaluate_checkout(checkout, language=language)
             _require_eligible(result, accepted_terms_version)
-            return _place(result, adapter)
+            return _place(result, creator)
     except IntegrityError:
         # A concurrent call placed it between our read and our insert: answer with that order.
-        return _already_placed(checkout_ref, user=user, adapter=adapter)
+        return _already_placed(checkout_ref, context=context, adapter=adapter)
 
 
-def _already_placed(checkout_ref: str, *, user: Any, adapter) -> CodOrder:
+def _already_placed(checkout_ref: str, *, context: HostContext, adapter) -> CodOrder:
     order = CodOrder.objects.filter(checkout_ref=checkout_ref).first()
-    customer = adapter.get_customer(user)
+    customer = adapter.get_customer(context)
     if order is None or (
         order.customer_key.startswith("customer:") and (customer is None or customer.profile_key != order.customer_key)
     ):
@@ -60,7 +76,7 @@ def _require_eligible(result: EligibilityResult, accepted_terms_version: int) ->
         )
 
 
-def _place(result: EligibilityResult, adapter) -> CodOrder:
+def _place(result: EligibilityResult, create: Creator) -> CodOrder:
     checkout, decision, policy = result.checkout, result.decision, result.policy
     draft = OrderDraft(
         checkout=checkout,
@@ -68,7 +84,7 @@ def _place(result: EligibilityResult, adapter) -> CodOrder:
         fee_label=policy.fee_label,
         amount_to_collect=decision.amount_to_collect,
     )
-    host_order = store.call(adapter.create_order, draft)
+    host_order = store.call(create, draft)
     profiles.open_profile(checkout.customer)
     order = CodOrder.objects.create(**_order_fields(result, host_order))
     CodOrderEvent.objects.create(

@@ -189,9 +189,8 @@ def _require_pending(order: CodOrder, event: Event) -> None:
 
 
 def _cancel(order: CodOrder, *, actor: str, reason: str, data: dict, fields: dict | None = None) -> None:
-    """Cancel the COD order and the store's order with it, which releases the stock."""
+    """Cancel the COD order and the store's order with it (``store_sync``), which releases the stock."""
     lifecycle.move(order, Event.CANCEL, actor=actor, reason=reason, data=data, fields={**_no_call(), **(fields or {})})
-    store.call(get_adapter().cancel_order, order.order_ref, reason=f"COD confirmation: {reason}")
 
 
 def _no_call() -> dict:

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from .. import limits
 from ..couriers.signing import tolerance_seconds
 from ..error_codes import CodError, CodErrorCode
-from ..host import get_adapter
 from ..models import CodOrder, Courier, CourierEvent
 from ..rules import bounds
 from ..rules import lifecycle as lifecycle_rules
@@ -211,8 +210,8 @@ def _refused_before_return(order: CodOrder, update: delivery.StatusUpdate, *, ac
     reason = RefusalReason(update.reason)
     order.refusal_reason, order.refusal_note = reason.value, update.note
     order.save(update_fields=["refusal_reason", "refusal_note", "updated_at"])
+    # The store heard nothing new: the return to origin already ended its order and restocked the goods.
     lifecycle.record(order, "refused_before_return", actor=actor, reason=reason.value, data={"note": update.note})
-    get_adapter().cancel_order(order.order_ref, reason=f"COD refused: {reason.value}")
     standing.refused(order, reason, actor=actor)
 
 

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..error_codes import CodError, CodErrorCode
-from ..host import get_adapter
 from ..models import CodOrder, Courier
 from ..rules import bounds
 from ..rules.lifecycle import Event, RefusalReason
@@ -177,15 +176,12 @@ def _refused(order, update, actor, seen):
         fields={"refusal_reason": reason.value, "refusal_note": update.note, **seen},
         partial=True,
     )
-    get_adapter().cancel_order(order.order_ref, reason=f"COD refused: {reason.value}")
     standing.refused(order, reason, actor=actor)
 
 
 def _returned(order, update, actor, seen):
+    # Back at the merchant: the store order ends and its goods are sellable again (``store_sync``).
     lifecycle.move(order, Event.RETURN_TO_ORIGIN, actor=actor, reason=update.reason, fields=seen, partial=True)
-    # Back at the merchant: the store order ends and its goods are sellable again (a no-op when a refusal or a
-    # cancellation already did it).
-    get_adapter().cancel_order(order.order_ref, reason="COD: returned to origin")
 
 
 HANDLERS = {

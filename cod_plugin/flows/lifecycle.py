@@ -1,4 +1,5 @@
-"""Every status change of a COD order goes through here: row lock, transition check, timeline event."""
+"""Every status change of a COD order goes through here: row lock, transition check, timeline event, and what the
+store is told of it (``store_sync``)."""
 
 from typing import Any
 
@@ -9,6 +10,7 @@ from ..error_codes import CodError, CodErrorCode
 from ..models import CodOrder, CodOrderEvent
 from ..rules import lifecycle
 from ..rules.lifecycle import Event
+from . import store_sync
 
 
 def lock(order_pk: int) -> CodOrder:
@@ -65,11 +67,13 @@ def move(
     data: dict | None = None,
     fields: dict[str, Any] | None = None,
     partial: bool = False,
+    tell_store: bool = True,
 ) -> CodOrder:
     """Apply ``event`` to the locked order, with the other ``fields`` that change with it, or raise.
 
     The whole row is saved, with whatever else the caller changed on the instance; with ``partial`` only the
-    status, ``fields`` and ``updated_at`` are written (for callers that changed nothing else)."""
+    status, ``fields`` and ``updated_at`` are written (for callers that changed nothing else). Then the store is
+    told (``store_sync``), unless the change comes from the store (``tell_store=False``)."""
     to = lifecycle.target(event, order.status)
     if to is None:
         raise invalid(order, event)
@@ -84,6 +88,8 @@ def move(
     else:
         order.save()
     timeline.save(force_insert=True)
+    if tell_store:
+        store_sync.moved(order, event, before, reason=reason, data=data or {})
     return order
 
 

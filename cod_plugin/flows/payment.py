@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from djmoney.money import Money
 
 from ..error_codes import CodError, CodErrorCode
-from ..host import CustomerSnapshot, get_adapter
+from ..host import CustomerSnapshot
 from ..models import CodOrder, CodPaymentClaim, CodPaymentRecord
 from ..rules import bounds
 from ..rules.lifecycle import Event
@@ -67,7 +67,6 @@ def record_payment(
         return payment
     lifecycle.move(order, Event.COMPLETE, actor=actor, data=data, fields={"claim_unverified": False})
     standing.completed(order, actor=actor)
-    get_adapter().mark_order_paid(order.order_ref)
     return payment
 
 
@@ -120,4 +119,3 @@ def _correct(
         fields = {"claim_unverified": False, "amount_discrepancy": False}
         lifecycle.move(order, Event.COMPLETE, actor=actor, fields=fields)
         standing.completed(order, actor=actor)
-        get_adapter().mark_order_paid(order.order_ref)

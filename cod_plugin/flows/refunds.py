@@ -28,7 +28,7 @@ from ..rules import bounds
 from ..rules import refunds as rules
 from ..rules.lifecycle import Event
 from ..rules.statuses import CodStatus
-from . import lifecycle, standing
+from . import lifecycle, standing, store_sync
 from .returns import lock_return
 
 ReturnStatus = CodReturnRequest.Status
@@ -299,6 +299,7 @@ def _paid_on_order(order: CodOrder, refund: CodRefund, *, actor: str) -> None:
         order.refund_overdue = overdue
         order.save(update_fields=["refund_overdue", "updated_at"])
     lifecycle.record(order, "refund_paid", actor=actor, data=data)
+    store_sync.refund_paid(order, amount=refund.amount.amount, currency=str(refund.amount.currency))
 
 
 # ---- what a received return calls for

@@ -25,7 +25,7 @@ from ..rules.business_days import business_days_after
 from ..rules.images import is_photo
 from ..rules.lifecycle import Event
 from ..rules.statuses import CodStatus
-from . import calendars, lifecycle, standing
+from . import calendars, lifecycle, standing, store_sync
 
 Status = CodReturnRequest.Status
 RETURNABLE = frozenset({CodStatus.COMPLETED, CodStatus.REFUNDED})
@@ -241,6 +241,7 @@ def receive(return_pk: int, *, received: dict[str, int], actor: str) -> CodRetur
             "refund_due": return_request.refund_due.isoformat(),
         }
         lifecycle.record(order, "goods_received", actor=actor, data=data)
+        store_sync.goods_returned(order, data["received"])
         return return_request
 
 

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..host import get_adapter
 from ..models import CodOrder, CodPolicy
 from ..rules.lifecycle import Event
 from ..rules.statuses import CodStatus
@@ -29,8 +28,7 @@ def _policy(policies: dict[str, CodPolicy], channel: str) -> CodPolicy:
 
 
 def _cancel(order: CodOrder, reason: str) -> None:
-    lifecycle.move(order, Event.CANCEL, actor="system", reason=reason)
-    get_adapter().cancel_order(order.order_ref, reason=f"COD: {reason}")
+    lifecycle.move(order, Event.CANCEL, actor="system", reason=reason)  # the store's order too (store_sync)
 
 
 def cancel_overdue_deliveries(*, now=None) -> int:

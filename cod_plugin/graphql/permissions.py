@@ -6,13 +6,23 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from ..flows import orders
-from ..host import get_adapter
+from ..host import HostContext, get_adapter
 from ..models import CodOrder, Courier
 from ..permissions import may
 
 
 def user_of(info: Info):
     return info.context.request.user
+
+
+def context_of(info: Info) -> HostContext:
+    """The request as the store's adapter reads it (the user, and the session for a guest's basket), built once
+    per request."""
+    context = getattr(info.context, "cod_host_context", None)
+    if context is None:
+        context = HostContext.of(info.context.request)
+        info.context.cod_host_context = context
+    return context
 
 
 def denied() -> GraphQLError:
@@ -40,7 +50,7 @@ def carries(courier: Courier, order: CodOrder) -> bool:
 
 
 def customer_key_of(info: Info) -> str | None:
-    customer = get_adapter().get_customer(user_of(info))
+    customer = get_adapter().get_customer(context_of(info))
     return customer.profile_key if customer else None
 
 

@@ -12,10 +12,7 @@ from . import orders, shapes, types
 from .errors import permission_denied, top_level
 from .ids import decode
 from .language import speaking
-
-
-def _user(info: Info):
-    return info.context.request.user
+from .permissions import context_of
 
 
 def _channel(channel: str) -> str:
@@ -50,14 +47,14 @@ class Query:
         try:
             with speaking(_language(language_code)):
                 token = decode(checkout_id, "Checkout", field="checkoutId")
-                result = eligibility.check_eligibility(token, user=_user(info), language=language_code)
+                result = eligibility.check_eligibility(token, context=context_of(info), language=language_code)
         except CodError as error:
             raise top_level(error) from error
         return shapes.eligibility_result(result)
 
     @strawberry.field(description="The signed-in customer's COD standing, under a channel's limits.")
     def cod_profile(self, info: Info, channel: str | None = None) -> types.CodProfile:
-        customer = get_adapter().get_customer(_user(info))
+        customer = get_adapter().get_customer(context_of(info))
         if customer is None:
             raise permission_denied()
         policy = policies.limits_for(channel and _channel(channel))

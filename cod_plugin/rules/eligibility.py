@@ -107,7 +107,8 @@ def delivery_reasons(checkout: CheckoutSnapshot, policy: PolicySnapshot, region:
     if not method.can_collect_cash:
         message = _("%(method)s cannot collect payment at the door.") % {"method": method.name}
         reasons.append(Reason(ReasonCode.DELIVERY_METHOD_CANNOT_COLLECT, str(message)))
-    if method.estimated_days > policy.max_delivery_days:
+    # Unknown days (None: neither the store nor the settings know them) set no limit.
+    if method.estimated_days is not None and method.estimated_days > policy.max_delivery_days:
         message = _(
             "Delivery to this address takes about %(days)s days; Cash on Delivery is offered up to %(max)s."
         ) % {"days": method.estimated_days, "max": policy.max_delivery_days}

@@ -1,4 +1,10 @@
-"""The store side of the COD plugin's port: snapshots of checkouts, orders and customers, and order creation."""
+"""The store side of the COD plugin's port: snapshots of checkouts, orders and customers, order creation, and the
+store's order and stock following the COD lifecycle.
+
+Stock: ``Stock.quantity`` is what is left to sell. Placing an order takes its goods off it (the reservation);
+cancelling an order that never shipped gives them back (a release); once shipped (``Order.shipped_at``), a cancel
+gives nothing back, and the goods come back only through ``restock`` (refused, returned to origin, or a customer's
+return of some lines). So each unit comes back at most once, whichever way the order ends."""
 
 from collections import Counter
 from collections.abc import Iterable
@@ -6,12 +12,15 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F, Prefetch, Sum
+from django.utils import timezone
 
 from cod_plugin.host import (
     AddressSnapshot,
+    BaseHostAdapter,
     CheckoutSnapshot,
     CustomerSnapshot,
     DeliveryMethodSnapshot,
+    HostContext,
     HostError,
     LineSnapshot,
     OrderChanges,
@@ -31,16 +40,17 @@ FLAG_FIELDS = {
 }
 
 
-class StoreAdapter:
-    """Implements ``cod_plugin.host.HostAdapter`` for the sandbox store."""
+class StoreAdapter(BaseHostAdapter):
+    """Implements ``cod_plugin.host.HostAdapter`` (and the optional lifecycle calls) for the sandbox store, which
+    knows its customer by the request's user."""
 
-    def get_checkout(self, checkout_ref: str, *, user, lock: bool = False) -> CheckoutSnapshot | None:
-        checkout = selectors.find_checkout(checkout_ref, user=user, lock=lock)
+    def get_checkout(self, checkout_ref: str, *, context: HostContext, lock: bool = False) -> CheckoutSnapshot | None:
+        checkout = selectors.find_checkout(checkout_ref, user=context.user, lock=lock)
         if checkout is None:
             return None
         return checkout_snapshot(checkout, selectors.priced_lines(checkout))
 
-    def create_order(self, draft: OrderDraft) -> OrderSnapshot:
+    def create_order(self, draft: OrderDraft, *, context: HostContext) -> OrderSnapshot:
         checkout = draft.checkout
         needed = _quantities((int(line.product_ref), line.quantity) for line in checkout.lines)
         # savepoint=False: part of the caller's transaction when there is one, its own transaction otherwise.
@@ -71,15 +81,13 @@ class StoreAdapter:
         return _order_snapshot(order, channel=order.channel.slug, customer=customer, lines=lines)
 
     def cancel_order(self, order_ref: str, *, reason: str) -> None:
-        pk = selectors.parse_pk(order_ref)
         with transaction.atomic(savepoint=False):
-            order = Order.objects.select_for_update().filter(pk=pk).first() if pk is not None else None
-            if order is None:
-                raise HostError("order_not_found", "Order not found.", field="orderId")
+            order = _lock_any_order(order_ref)
             if order.status == Order.Status.CANCELED:
                 return
-            released = _ordered_quantities(order)
-            _change_stock(_lock_stock(released), released, sign=1)
+            if order.shipped_at is None:  # shipped goods come back through restock, not here
+                released = _ordered_quantities(order)
+                _change_stock(_lock_stock(released), released, sign=1)
             order.status = Order.Status.CANCELED
             order.cancel_reason = reason[: Order._meta.get_field("cancel_reason").max_length]
             order.save(update_fields=["status", "cancel_reason"])
@@ -88,8 +96,8 @@ class StoreAdapter:
         with transaction.atomic(savepoint=False):
             order = _lock_order(order_ref)
             if changes.address is not None:
-                for name in Address.ADDRESS_FIELDS:
-                    setattr(order, name, getattr(changes.address, name))
+                for name, value in _writable_address(changes.address).items():
+                    setattr(order, name, value)
             if changes.quantities is not None:
                 _change_quantities(order, changes.quantities)
             order.total = _total(order)
@@ -109,24 +117,44 @@ class StoreAdapter:
         return self.get_order(order_ref)
 
     def mark_order_paid(self, order_ref: str) -> None:
-        pk = selectors.parse_pk(order_ref)
-        if pk is None or not Order.objects.filter(pk=pk).update(status=Order.Status.PAID):
-            raise HostError("order_not_found", "Order not found.", field="orderId")
+        _update_order(order_ref, status=Order.Status.PAID)
+
+    def order_confirmed(self, order_ref: str) -> None:
+        _update_order(order_ref, status=Order.Status.UNFULFILLED)
+
+    def order_shipped(self, order_ref: str) -> None:
+        with transaction.atomic(savepoint=False):
+            order = _lock_any_order(order_ref)
+            if order.shipped_at is None:
+                order.shipped_at = timezone.now()
+                if order.status in (Order.Status.UNCONFIRMED, Order.Status.UNFULFILLED):
+                    order.status = Order.Status.FULFILLED
+                order.save(update_fields=["shipped_at", "status"])
+
+    def order_delivered(self, order_ref: str) -> None:
+        _lock_any_order(order_ref)  # the order stays fulfilled until it is paid: only an unknown order is refused
+
+    def restock(self, order_ref: str, *, quantities: dict[str, int] | None, reason: str) -> None:
+        with transaction.atomic(savepoint=False):
+            order = _lock_any_order(order_ref)
+            if quantities is None and order.shipped_at is None:
+                return  # never shipped: its cancel already released the goods
+            back = _ordered_quantities(order) if quantities is None else _returned_quantities(order, quantities)
+            _change_stock(_lock_stock(back), back, sign=1)
+
+    def order_refunded(self, order_ref: str, *, amount: Decimal, currency: str) -> None:
+        _update_order(order_ref, refunded=F("refunded") + amount)
 
     def get_channel_names(self, slugs) -> dict[str, str]:
         channels = Channel.objects.all() if slugs is None else Channel.objects.filter(slug__in=slugs)
         return dict(channels.values_list("slug", "name"))
 
-    def get_customer(self, user) -> CustomerSnapshot | None:
+    def get_customer(self, context: HostContext) -> CustomerSnapshot | None:
+        user = context.user
         if user is None or not user.is_authenticated:
             return None
         customer = Customer.objects.filter(user_id=user.pk).first()
-        return CustomerSnapshot(
-            ref=str(user.pk),
-            email=user.email,
-            phone=customer.phone if customer else "",
-            b2b_account=(customer.b2b_account or None) if customer else None,
-        )
+        return CustomerSnapshot(ref=str(user.pk), email=user.email, phone=customer.phone if customer else "")
 
 
 def product_flags(product: Product) -> frozenset[str]:
@@ -161,10 +189,29 @@ def _method_snapshot(checkout: Checkout) -> DeliveryMethodSnapshot | None:
 
 
 def address_snapshot(source: Address) -> AddressSnapshot | None:
+    """The store keeps one street field: a second line written by ``update_order`` is kept after a line break,
+    so it reads back as ``street_2``."""
     values = source.address_values()
     if not any(values.values()):
         return None
-    return AddressSnapshot(**{**values, "country": values["country"].upper()})
+    street_1, _, street_2 = values.pop("street").partition("\n")
+    values["country"] = values["country"].upper()
+    return AddressSnapshot(**values, street_1=street_1, street_2=street_2)
+
+
+def address_values(address: AddressSnapshot | None) -> dict[str, str]:
+    """The store's address fields from a snapshot (none: all empty); both street lines go into its one field."""
+    if address is None:
+        return dict.fromkeys(Address.ADDRESS_FIELDS, "")
+    street = "\n".join(line for line in (address.street_1, address.street_2) if line)
+    return {name: street if name == "street" else getattr(address, name) for name in Address.ADDRESS_FIELDS}
+
+
+def _writable_address(address: AddressSnapshot) -> dict[str, str]:
+    values = address_values(address)
+    if len(values["street"]) > Address._meta.get_field("street").max_length:
+        raise HostError("street_too_long", "The two street lines are too long together.", field="address")
+    return values
 
 
 def _priced(lines: list[CheckoutLine]) -> list[CheckoutLine]:
@@ -211,7 +258,6 @@ def _customer_snapshot(user, *, email: str, address_phone: str) -> CustomerSnaps
         ref=str(user.pk) if user else None,
         email=email or (user.email if user else ""),
         phone=(customer.phone if customer else "") or address_phone,
-        b2b_account=(customer.b2b_account or None) if customer else None,
     )
 
 
@@ -262,7 +308,7 @@ def _order_fields(draft: OrderDraft, channel_pk: int) -> dict:
         "channel_id": channel_pk,
         "user_id": int(checkout.customer.ref) if checkout.customer.ref else None,
         "email": checkout.customer.email,
-        **{name: getattr(address, name) if address else "" for name in Address.ADDRESS_FIELDS},
+        **address_values(address),
         "status": Order.Status.UNCONFIRMED,
         "payment_method": draft.payment_method,
         "currency": checkout.currency,
@@ -297,11 +343,23 @@ def _order_lines(order: Order, draft: OrderDraft) -> list[OrderLine]:
     return [*lines, fee]
 
 
-def _lock_order(order_ref: str) -> Order:
+def _lock_any_order(order_ref: str) -> Order:
     pk = selectors.parse_pk(order_ref)
     order = Order.objects.select_for_update().filter(pk=pk).first() if pk is not None else None
     if order is None:
         raise HostError("order_not_found", "Order not found.", field="orderId")
+    return order
+
+
+def _update_order(order_ref: str, **values) -> None:
+    pk = selectors.parse_pk(order_ref)
+    if pk is None or not Order.objects.filter(pk=pk).update(**values):
+        raise HostError("order_not_found", "Order not found.", field="orderId")
+
+
+def _lock_order(order_ref: str) -> Order:
+    """The order, locked, to change: a canceled one is refused."""
+    order = _lock_any_order(order_ref)
     if order.status == Order.Status.CANCELED:
         raise HostError("order_canceled", "A canceled order cannot change.", field="orderId")
     return order
@@ -346,6 +404,17 @@ def _ordered_quantities(order: Order) -> Counter:
         .annotate(quantity=Sum("quantity"))
     )
     return _quantities((row["product_id"], row["quantity"]) for row in rows)
+
+
+def _returned_quantities(order: Order, quantities: dict[str, int]) -> Counter:
+    """Product pk to quantity for the returned SKUs of the order (a SKU not on it, or no longer in the catalogue,
+    adds nothing)."""
+    products = dict(
+        OrderLine.objects.filter(order=order, kind=OrderLine.Kind.PRODUCT, sku__in=quantities, product__isnull=False)
+        .values_list("sku", "product_id")
+        .distinct()
+    )
+    return _quantities((products[sku], quantity) for sku, quantity in quantities.items() if sku in products)
 
 
 def _order_snapshot(order: Order, *, channel: str, customer: CustomerSnapshot, lines) -> OrderSnapshot:

@@ -167,6 +167,9 @@ class Order(Address):
     email = models.EmailField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.UNCONFIRMED)
     cancel_reason = models.CharField(max_length=255, blank=True)
+    # When the goods left with the courier: from then on a cancel no longer releases stock, a restock puts it back.
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    refunded = models.DecimalField(**AMOUNT, default=0)
     payment_method = models.CharField(max_length=50, blank=True)
     currency = models.CharField(max_length=3)
     shipping_price = models.DecimalField(**AMOUNT)

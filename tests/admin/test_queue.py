@@ -268,7 +268,7 @@ def test_modified_changes_a_quantity_prices_the_fee_again_and_confirms(api, agen
 def test_modified_can_change_the_address_and_remove_a_line(api, agent):
     _, order = place(api, None)
     form = modify_form(agent, order)
-    agent.post(modify_url(order), {**form, "quantity_1": "0", "street": "5 Park Ave", "city": "Brooklyn"})
+    agent.post(modify_url(order), {**form, "quantity_1": "0", "street_1": "5 Park Ave", "city": "Brooklyn"})
     order = refresh(order)
     assert order.status == CodStatus.CONFIRMED
     store_order = Order.objects.get(pk=order.order_ref)

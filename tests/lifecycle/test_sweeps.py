@@ -12,7 +12,7 @@ from djmoney.money import Money
 from strawberry.relay import to_base64
 
 from cod_plugin.flows import delivery, payment, sweeps
-from cod_plugin.host import get_adapter
+from cod_plugin.host import HostContext, get_adapter
 from cod_plugin.models import (
     CodCustomerProfile,
     CodOrder,
@@ -56,7 +56,7 @@ def failed_attempts(order: CodOrder, count: int) -> None:
 
 
 def claimed(order: CodOrder, email: str, reference="RCPT-1") -> None:
-    customer = get_adapter().get_customer(get_user_model().objects.get(email=email))
+    customer = get_adapter().get_customer(HostContext(user=get_user_model().objects.get(email=email)))
     payment.mark_paid(order.pk, customer=customer, reference=reference, method="cash")
 
 
@@ -87,6 +87,10 @@ def test_an_order_unpaid_past_its_appointment_and_the_channels_grace_is_cancelle
         order.refresh_from_db()
         assert order.status == CodStatus.OUT_FOR_DELIVERY and cancellations(order) == []
         assert Order.objects.get(pk=order.order_ref).status != Order.Status.CANCELED
+    # and the overdue order's goods are still with the courier: its stock comes back with the parcel
+    assert stock() == {**before, "TSHIRT-001": before["TSHIRT-001"] - 5, "HEADPHONES-001": before["HEADPHONES-001"] - 2}
+    returned = delivery.StatusUpdate(status=CodStatus.RETURNED_TO_ORIGIN)
+    delivery.update_status(overdue.pk, returned, actor="c")
     after = stock()
     assert after["TSHIRT-001"] == before["TSHIRT-001"] - 2 - 1  # within's two and the Emirates' one are still out
     assert after["HEADPHONES-001"] == before["HEADPHONES-001"] - 1

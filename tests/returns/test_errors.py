@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cod_plugin.error_codes import CodError, CodErrorCode
 from cod_plugin.flows import returns
-from cod_plugin.host import get_adapter
+from cod_plugin.host import HostContext, get_adapter
 from cod_plugin.models import CodOrder, CodOrderEvent, CodRefund, CodReturnRequest
 from tests.lifecycle.helpers import place, staff_token
 
@@ -148,7 +148,7 @@ def test_photos_are_at_most_five_pngs_or_jpegs_of_two_megabytes(api, completed, 
 
 def test_a_photo_over_two_megabytes_is_refused_by_the_flow(completed):
     # (a request body that large is refused by the sandbox's web server before the API sees it)
-    customer = get_adapter().get_customer(get_user_model().objects.get(email=CUSTOMER))
+    customer = get_adapter().get_customer(HostContext(user=get_user_model().objects.get(email=CUSTOMER)))
     too_large = b"\xff\xd8\xff" + b"0" * (2 * 1024 * 1024)
     with pytest.raises(CodError) as refused:
         returns.request(

@@ -8,6 +8,7 @@ from ...flows.checkout import complete_checkout
 from .. import shapes, types
 from ..ids import decode
 from ..language import speaking
+from ..permissions import context_of
 
 
 @strawberry.type
@@ -25,7 +26,7 @@ def cod_checkout_complete(
             token = decode(checkout_id, "Checkout", field="checkoutId")
             order = complete_checkout(
                 token,
-                user=info.context.request.user,
+                context=context_of(info),
                 accepted_terms_version=accepted_terms_version,
                 language=language_code,
             )

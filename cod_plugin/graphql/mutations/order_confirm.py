@@ -28,6 +28,7 @@ class CodAddressInput:
     first_name: str = ""
     last_name: str = ""
     street_address1: str = ""
+    street_address2: str = ""
     city: str = ""
     country_area: str = ""
     postal_code: str = ""
@@ -45,7 +46,8 @@ class CodAddressInput:
             phone=line(self.phone, "phone", limits.PHONE),
             first_name=line(self.first_name, "firstName", limits.NAME),
             last_name=line(self.last_name, "lastName", limits.NAME),
-            street=line(self.street_address1, "streetAddress1", limits.STREET),
+            street_1=line(self.street_address1, "streetAddress1", limits.STREET),
+            street_2=line(self.street_address2, "streetAddress2", limits.STREET),
         )
 
 

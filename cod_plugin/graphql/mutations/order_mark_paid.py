@@ -13,7 +13,7 @@ from ..enums import CodCollectionMethod
 from ..errors import permission_denied
 from ..inputs import text
 from ..orders import order_pk
-from ..permissions import user_of
+from ..permissions import context_of
 
 
 @strawberry.input
@@ -46,7 +46,7 @@ def _reference(voucher: CodVoucherInput) -> str:
 def cod_order_mark_paid(
     info: Info, order_id: strawberry.ID, voucher: CodVoucherInput, method: CodCollectionMethod
 ) -> CodOrderMarkPaidPayload:
-    customer = get_adapter().get_customer(user_of(info))
+    customer = get_adapter().get_customer(context_of(info))
     if customer is None:
         raise permission_denied()
     try:

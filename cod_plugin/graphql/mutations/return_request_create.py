@@ -15,7 +15,7 @@ from ..enums import CodReturnReason
 from ..errors import permission_denied
 from ..inputs import CodReturnLineInput, quantities, text
 from ..orders import order_pk
-from ..permissions import user_of
+from ..permissions import context_of
 
 
 @strawberry.type
@@ -43,7 +43,7 @@ def cod_return_request_create(
         list[str] | None, strawberry.argument(description="At most 5 PNG or JPEG photos, base64-encoded, 2 MB each.")
     ] = None,
 ) -> CodReturnRequestCreatePayload:
-    customer = get_adapter().get_customer(user_of(info))
+    customer = get_adapter().get_customer(context_of(info))
     if customer is None:
         raise permission_denied()
     try:

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from cod_plugin.error_codes import CodError, CodErrorCode
 from cod_plugin.flows.checkout import complete_checkout
 from cod_plugin.flows.eligibility import check_eligibility
-from cod_plugin.host import CustomerSnapshot, get_adapter
+from cod_plugin.host import CustomerSnapshot, HostContext, get_adapter
 from cod_plugin.models import CodOrder
 
 from .. import services
@@ -32,7 +32,7 @@ class Shopper:
 
     def snapshot(self) -> CustomerSnapshot | None:
         """The customer as the plugin sees them when they click "Paid" or ask for a return."""
-        return get_adapter().get_customer(self.user())
+        return get_adapter().get_customer(HostContext(user=self.user()))
 
 
 def address(first: str, last: str, street: str, city: str, area: str, postal_code: str, country: str, phone: str):
@@ -116,8 +116,9 @@ def place(shopper: Shopper, lines: dict[str, int], *, method: str = "Standard") 
     )
     delivery = DeliveryMethod.objects.get(channel__slug=shopper.channel, name=method)
     services.set_delivery_method(checkout, delivery.pk)
-    seen = check_eligibility(str(checkout.pk), user=user)
+    context = HostContext(user=user)
+    seen = check_eligibility(str(checkout.pk), context=context)
     if not seen.decision.is_eligible:
         reasons = ", ".join(reason.code for reason in seen.decision.reasons)
         raise CodError(CodErrorCode.NOT_ELIGIBLE, f"{shopper.email} cannot pay {lines} by COD: {reasons}")
-    return complete_checkout(str(checkout.pk), user=user, accepted_terms_version=seen.policy.terms.version)
+    return complete_checkout(str(checkout.pk), context=context, accepted_terms_version=seen.policy.terms.version)
