@@ -45,16 +45,18 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-# The tests in four groups, each run even when one before it failed; any failure fails `make test`. First what can
+# The tests in five groups, each run even when one before it failed; any failure fails `make test`. First what can
 # run side by side, in TEST_WORKERS processes (pytest-xdist, a test database and a Redis cache database for each,
-# a module's tests in one process), then one at a time: PostgreSQL's races, the real Celery workers, Chromium.
+# a module's tests in one process), then one at a time: PostgreSQL's races, the real Celery workers, Chromium; last
+# the plugin inside django-oscar, on the oscar shop's settings (tests/conftest.py keeps each run to its own tests).
 # Exit status 5 is pytest's "no test selected" (PYTEST_ARGS naming a folder without tests of a group).
 TEST_WORKERS ?= 2
 TEST_GROUPS := \
 	"not postgres and not celery_worker and not browser|-n $(TEST_WORKERS) --dist loadscope" \
 	"postgres and not celery_worker and not browser|" \
 	"celery_worker and not browser|" \
-	"browser|"
+	"browser|" \
+	"oscar|--ds=tests.oscar.settings tests/oscar"
 
 test: lint
 	@failed=""; for group in $(TEST_GROUPS); do \

@@ -16,7 +16,7 @@ StockRecord = get_model("partner", "StockRecord")
 
 
 def lock_records(pks) -> dict[int, object]:
-    rows = StockRecord.objects.select_for_update().filter(pk__in=set(pks)).order_by("pk")
+    rows = StockRecord.objects.select_for_update(of=("self",)).filter(pk__in=set(pks)).order_by("pk")
     return {row.pk: row for row in rows.select_related("product__product_class", "product__parent__product_class")}
 
 
