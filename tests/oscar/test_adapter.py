@@ -9,7 +9,7 @@ from oscar.core.loading import get_model
 from oscar.test import factories
 
 from cod_plugin.contrib.oscar.adapter import OscarAdapter
-from cod_plugin.host import AddressSnapshot, HostContext, HostError, OrderChanges, OrderDraft
+from cod_plugin.host import AddressSnapshot, HostContext, HostError, OrderChanges, OrderDraft, delivery_facts
 
 Order = get_model("order", "Order")
 StockRecord = get_model("partner", "StockRecord")
@@ -80,6 +80,7 @@ def test_a_basket_is_read_with_its_lines_flags_categories_address_and_method(sho
     assert (method.ref, method.price) == ("free-shipping", Decimal("0.00"))
     # oscar's methods have no such fields: the plugin reads them from COD_DELIVERY_METHODS by the method's code
     assert (method.can_collect_cash, method.estimated_days) == (None, None)
+    assert delivery_facts(method) == (True, 3)
     assert (checkout.customer.ref, checkout.customer.email) == (str(customer.pk), "ann@example.com")
 
 

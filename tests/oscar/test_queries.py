@@ -1,5 +1,6 @@
-"""Reading a basket takes the same number of queries whatever its size (the plugin's eligibility runs on it at each
-step of the checkout); placing an order grows with the lines only through oscar's own ``OrderCreator``."""
+"""Reading a basket, and the plugin's eligibility check on it (run at each step of oscar's checkout), take the same
+number of queries whatever the basket's size; placing an order grows with the lines only through oscar's own
+``OrderCreator``."""
 
 from decimal import Decimal
 
@@ -57,3 +58,26 @@ def test_placing_grows_by_a_fixed_number_of_queries_per_line(shop, customer):
     per_line = counts[2] - counts[1]
     assert per_line <= 9, counts
     assert counts[10] - counts[1] == 9 * per_line and counts[100] - counts[1] == 99 * per_line, counts
+
+
+def queries_to_check(shop, customer, size: int) -> int:
+    from cod_plugin import api
+
+    basket = basket_of(shop, customer, size)
+    context = shop.context(user=customer)
+    with CaptureQueriesContext(connection) as queries:
+        result = api.check(str(basket.pk), context=context)
+    assert result.is_eligible, result.reasons
+    return len(queries)
+
+
+def test_the_plugins_eligibility_check_on_an_oscar_basket_takes_the_same_queries_for_1_10_and_100_lines(shop, customer):
+    from cod_plugin.models import CodPolicy, CodRegion, CodTerms
+
+    policy = CodPolicy.objects.create(channel="default", currency="USD", enabled=True, new_customer_limit=1000)
+    CodRegion.objects.create(policy=policy, country="US", collection_methods=["cash"])
+    CodTerms.objects.create(policy=policy, version=1, language="en", text="Pay the courier in cash.")
+
+    counts = [queries_to_check(shop, customer, size) for size in (1, 10, 100)]
+
+    assert counts[0] == counts[1] == counts[2], counts
