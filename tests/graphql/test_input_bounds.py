@@ -155,7 +155,8 @@ def test_the_confirmation_call(api, token_for):
     address |= {"firstName": "Ann", "lastName": "Lee", "streetAddress1": "1 Main St", "phone": "+12125550100"}
     modification = {"address": address, "lines": [{"sku": "TSHIRT-001", "quantity": 1}]}
     variables = {"id": order_id, "outcome": "MODIFIED", "note": "ok", "m": modification}
-    lengths = {"firstName": 100, "lastName": 100, "streetAddress1": 255, "city": 100, "countryArea": 100}
+    lengths = {"firstName": 100, "lastName": 100, "streetAddress1": 255, "streetAddress2": 255, "city": 100}
+    lengths |= {"countryArea": 100}
     lengths |= {"postalCode": 20, "phone": 32}
     fields = {f"m.address.{name}": (n, f"modification.address.{name}") for name, n in lengths.items()}
     fields |= {"note": (255, "note"), "m.lines.0.sku": (64, "modification.lines.sku")}
