@@ -19,6 +19,8 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 MANAGE = [sys.executable, str(ROOT / "sandbox" / "oscar_shop" / "manage.py")]
 PASSWORD = "codDemo123!"
+# Moves the shop's COD orders on as the courier's updates would (the lifecycle itself is tested elsewhere).
+OUT_FOR_DELIVERY = "from cod_plugin.models import CodOrder; CodOrder.objects.update(status='out_for_delivery')"
 
 
 def _run(env: dict, *args: str) -> str:
@@ -35,7 +37,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def oscar_shop(tmp_path_factory):
-    """The oscar shop on a fresh SQLite file with the demo's data; yields its URL."""
+    """The oscar shop on a fresh SQLite file with the demo's data; yields its URL and its environment."""
     pytest.importorskip("oscar", reason="needs django-oscar: pip install -e '.[test]'")
     folder = tmp_path_factory.mktemp("oscar-shop")
     env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "CACHE_URL"}}
@@ -61,7 +63,7 @@ def oscar_shop(tmp_path_factory):
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, server)
-        yield url
+        yield url, env
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -103,6 +105,8 @@ def to_payment_step(page, url: str) -> None:
 def test_a_shopper_pays_on_delivery_through_oscars_checkout(oscar_shop, browser, page):
     from playwright.sync_api import expect
 
+    oscar_shop, env = oscar_shop
+
     # given a customer with two t-shirts in the basket, at the payment step
     sign_in(page, oscar_shop, "new@example.com")
     add_to_basket(page, oscar_shop, "shirt", "Cotton t-shirt")
@@ -127,6 +131,13 @@ def test_a_shopper_pays_on_delivery_through_oscars_checkout(oscar_shop, browser,
     page.goto(f"{oscar_shop}/accounts/orders/")
     page.locator("table a").first.click()
     expect(page.locator("#cod_status")).to_have_text("Pending confirmation")
+
+    # when the parcel is out for delivery, the customer clicks "Paid" with the courier's receipt
+    _run(env, *MANAGE, "shell", "-c", OUT_FOR_DELIVERY)
+    page.reload()
+    page.fill("#id_reference", "RCPT-77")
+    page.locator("#cod_paid").click()
+    expect(page.locator("#cod_claim")).to_contain_text("receipt RCPT-77")
 
     # given another customer with the luxury watch in the basket
     other = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
