@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 FIXTURES := fixtures/01_store.json fixtures/02_cod.json fixtures/03_rates.json
 
-.PHONY: install demo test lint schema messages fuzz bench-eligibility bench-webhooks bench-admin clean
+.PHONY: install demo demo-oscar test lint schema messages fuzz bench-eligibility bench-webhooks bench-admin clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -27,20 +27,36 @@ demo: install
 	@echo
 	$(PY) sandbox/manage.py runserver 127.0.0.1:$(PORT)
 
+# The oscar shop with the plugin (sandbox/oscar_shop/): SQLite, tasks inline, the demo's products and customers.
+OSCAR_PORT ?= 8001
+OSCAR := $(PY) sandbox/oscar_shop/manage.py
+demo-oscar: export COD_PUBLIC_BASE_URL ?= http://127.0.0.1:$(OSCAR_PORT)
+demo-oscar: install
+	$(OSCAR) migrate --noinput
+	$(OSCAR) cod_oscar_demo
+	@echo
+	@echo "  Shop:       http://127.0.0.1:$(OSCAR_PORT)/   (new@example.com / codDemo123!, or as a guest)"
+	@echo "  Dashboard:  http://127.0.0.1:$(OSCAR_PORT)/dashboard/   (admin@example.com / codDemo123!: menu Cash on delivery)"
+	@echo "  Admin:      http://127.0.0.1:$(OSCAR_PORT)/admin/   (the COD screens; agent@example.com for the queue)"
+	@echo
+	$(OSCAR) runserver 127.0.0.1:$(OSCAR_PORT)
+
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-# The tests in four groups, each run even when one before it failed; any failure fails `make test`. First what can
+# The tests in five groups, each run even when one before it failed; any failure fails `make test`. First what can
 # run side by side, in TEST_WORKERS processes (pytest-xdist, a test database and a Redis cache database for each,
-# a module's tests in one process), then one at a time: PostgreSQL's races, the real Celery workers, Chromium.
+# a module's tests in one process), then one at a time: PostgreSQL's races, the real Celery workers, Chromium; last
+# the plugin inside django-oscar, on the oscar shop's settings (tests/conftest.py keeps each run to its own tests).
 # Exit status 5 is pytest's "no test selected" (PYTEST_ARGS naming a folder without tests of a group).
 TEST_WORKERS ?= 2
 TEST_GROUPS := \
 	"not postgres and not celery_worker and not browser|-n $(TEST_WORKERS) --dist loadscope" \
 	"postgres and not celery_worker and not browser|" \
 	"celery_worker and not browser|" \
-	"browser|"
+	"browser|" \
+	"oscar|--ds=tests.oscar.settings tests/oscar"
 
 test: lint
 	@failed=""; for group in $(TEST_GROUPS); do \
@@ -77,4 +93,4 @@ bench-admin: install
 	$(PY) bench/admin.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info sandbox/db.sqlite3
+	rm -rf $(VENV) build dist *.egg-info sandbox/db.sqlite3 sandbox/oscar_shop/db.sqlite3

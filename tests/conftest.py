@@ -8,6 +8,7 @@ own media folder; live servers take a free port and temporary folders are per wo
 import os
 import shutil
 import uuid
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -20,6 +21,22 @@ from .workers import BROKER as CELERY_BROKER
 from .workers import demo_data, redis_client, shared_cache, shared_database  # noqa: F401  (fixtures for every test)
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# The oscar suite (tests/oscar) runs on its own settings, apart (`pytest tests/oscar --ds=tests.oscar.settings`): each
+# run collects only its own tests, whatever paths it is given.
+TESTS = Path(__file__).resolve().parent
+OSCAR_TESTS = TESTS / "oscar"
+ON_OSCAR = settings.SETTINGS_MODULE == "tests.oscar.settings"
+
+
+def pytest_ignore_collect(collection_path, config):
+    path = collection_path.resolve()
+    if TESTS not in path.parents:
+        return None
+    in_oscar = path == OSCAR_TESTS or OSCAR_TESTS in path.parents
+    return True if in_oscar != ON_OSCAR else None
+
+
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1"... under xdist, empty in a single process
 REDIS_DATABASES = 16  # Redis's default number of databases
 
@@ -64,8 +81,14 @@ GROUP_OF_FIXTURE = {"postgres": "postgres", "redis_client": "celery_worker", "li
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
+    other_runs = [item for item in items if (OSCAR_TESTS in Path(item.path).resolve().parents) != ON_OSCAR]
+    if other_runs:
+        config.hook.pytest_deselected(items=other_runs)
+        items[:] = [item for item in items if item not in other_runs]
     for item in items:
+        if ON_OSCAR:
+            item.add_marker("oscar")
         for fixture, marker in GROUP_OF_FIXTURE.items():
             if fixture in getattr(item, "fixturenames", ()) and not item.get_closest_marker(marker):
                 item.add_marker(marker)

@@ -1,0 +1,1 @@
+"""Integrations of the plugin with store frameworks; the plugin itself never imports them."""

@@ -1,0 +1,1 @@
+"""Cash on delivery for django-oscar: the host adapter, oscar statuses and stock following the COD lifecycle."""
