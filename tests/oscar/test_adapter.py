@@ -326,6 +326,17 @@ def test_a_new_address_is_written_to_the_order(placed):
     assert changed.shipping_address.city == "Newark"
 
 
+def test_an_address_in_a_country_the_shop_does_not_ship_to_is_refused(placed):
+    snapshot, *_ = placed
+    address = AddressSnapshot(country="FR", city="Paris", postal_code="75001", street_1="1 rue de Rivoli")
+
+    with pytest.raises(HostError) as refused, transaction.atomic():
+        adapter.update_order(snapshot.ref, OrderChanges(address=address))
+
+    assert refused.value.code == "unknown_country"
+    assert Order.objects.get(pk=snapshot.ref).shipping_address.line4 == "New York"
+
+
 def test_a_cancelled_order_cannot_change(placed):
     snapshot, *_ = placed
     adapter.cancel_order(snapshot.ref, reason="COD: never confirmed")

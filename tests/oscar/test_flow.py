@@ -172,3 +172,20 @@ def test_a_cancel_in_the_dashboard_after_delivery_leaves_the_cod_order_and_says_
     assert order.status == CodStatus.DELIVERED
     notes = list(Order.objects.get(pk=order.order_ref).notes.values_list("message", flat=True))
     assert any(note.startswith("Cash on delivery did not follow") for note in notes), notes
+
+
+def test_a_guest_places_from_the_session_holding_the_basket_and_no_other_session_can(shop, policy):
+    # given
+    basket = shop.basket((shop.product(), 1))
+    own = shop.context(basket=basket, guest_email="guest@example.com")
+
+    # when
+    with pytest.raises(api.CodError) as other:
+        api.place(str(basket.pk), context=shop.context(guest_email="thief@example.com"), accepted_terms_version=1)
+    order = api.place(str(basket.pk), context=own, accepted_terms_version=1)
+
+    # then
+    assert other.value.code == api.CodErrorCode.NOT_FOUND
+    oscar_order = Order.objects.get(pk=order.order_ref)
+    assert (oscar_order.user, oscar_order.guest_email) == (None, "guest@example.com")
+    assert order.customer_key == "guest:guest@example.com"

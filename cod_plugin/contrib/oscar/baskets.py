@@ -94,7 +94,7 @@ def prepare(basket, context: HostContext):
             # Allocating reads the record's product (its class tracks stock or not): the line's, already loaded.
             line.stockrecord.product = line.product
     if not basket.is_empty:
-        Applicator().apply(basket, user if user is not None else None, request)
+        Applicator().apply(basket, user, request)
     return basket
 
 

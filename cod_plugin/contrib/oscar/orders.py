@@ -22,6 +22,7 @@ OrderLine = get_model("order", "Line")
 LinePrice = get_model("order", "LinePrice")
 Surcharge = get_model("order", "Surcharge")
 ShippingAddress = get_model("order", "ShippingAddress")
+Country = get_model("address", "Country")
 Product = get_model("catalogue", "Product")
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
@@ -201,6 +202,8 @@ def update(order_ref: str, changes: OrderChanges) -> OrderSnapshot:
 
 
 def change_address(order, address_snapshot) -> None:
+    if not Country.objects.filter(pk=address_snapshot.country, is_shipping_country=True).exists():
+        raise HostError("unknown_country", f"The shop does not ship to {address_snapshot.country}.", field="address")
     address = order.shipping_address or ShippingAddress()
     write_address(address, address_snapshot)
     address.save()
