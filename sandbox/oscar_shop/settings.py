@@ -163,12 +163,10 @@ OSCAR_ORDER_STATUS_PIPELINE = {
 OSCAR_LINE_STATUS_PIPELINE = OSCAR_ORDER_STATUS_PIPELINE
 OSCAR_ORDER_STATUS_CASCADE = {status: status for status in OSCAR_ORDER_STATUS_PIPELINE}
 
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
-if not CELERY_BROKER_URL:
-    # No broker: the plugin's tasks run in-process, so the shop needs nothing but Python.
-    CELERY_BROKER_URL = "memory://"
-    CELERY_TASK_ALWAYS_EAGER = True
-    CELERY_TASK_EAGER_PROPAGATES = True
+# Oscar has no Celery worker: the plugin's tasks run in the web process once each transaction commits, and its
+# periodic sweeps come from cron (`manage.py cod_sweep`). COD_TASKS=celery with CELERY_BROKER_URL uses a worker.
+COD_TASKS = os.environ.get("COD_TASKS", "inline")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
 
 # The COD plugin: this shop's adapter, and what oscar has no field for.
 COD_HOST_ADAPTER = "cod_plugin.contrib.oscar.adapter.OscarAdapter"
