@@ -4,81 +4,28 @@
 The shop runs in a process of its own: its settings (oscar's apps, the COD checkout in place of oscar's) are not
 the settings of this test run, so this test needs neither and runs with the other browser tests."""
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
-import requests
+
+from tests import served
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-MANAGE = [sys.executable, str(ROOT / "sandbox" / "oscar_shop" / "manage.py")]
+MANAGE = served.manage("sandbox/oscar_shop/manage.py")
 PASSWORD = "codDemo123!"
 # Moves the shop's COD orders on as the courier's updates would (the lifecycle itself is tested elsewhere).
 OUT_FOR_DELIVERY = "from cod_plugin.models import CodOrder; CodOrder.objects.update(status='out_for_delivery')"
-
-
-def _run(env: dict, *args: str) -> str:
-    done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def oscar_shop(tmp_path_factory):
     """The oscar shop on a fresh SQLite file with the demo's data; yields its URL and its environment."""
     pytest.importorskip("oscar", reason="needs django-oscar: pip install -e '.[test]'")
-    folder = tmp_path_factory.mktemp("oscar-shop")
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "CACHE_URL"}}
-    env.update(
-        DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
-        MEDIA_ROOT=str(folder / "media"),
-        CELERY_BROKER_URL="",
-        DEBUG="1",
-        DJANGO_SETTINGS_MODULE="sandbox.oscar_shop.settings",
-        PYTHONPATH=str(ROOT),
-    )
-    _run(env, *MANAGE, "migrate", "--noinput", "-v", "0")
-    _run(env, *MANAGE, "cod_oscar_demo")
-    port = _free_port()
-    server = subprocess.Popen(
-        [*MANAGE, "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, server)
+    env = served.environment(tmp_path_factory.mktemp("oscar-shop"), "sandbox.oscar_shop.settings")
+    served.run(env, *MANAGE, "migrate", "--noinput", "-v", "0")
+    served.run(env, *MANAGE, "cod_oscar_demo")
+    port = served.free_port()
+    with served.serving([*MANAGE, "runserver", "--noreload", f"127.0.0.1:{port}"], env, port=port) as url:
         yield url, env
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def _wait_until_up(url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert server.poll() is None, server.stderr.read()[-3000:]
-        try:
-            requests.get(f"{url}/", timeout=2)
-            return
-        except requests.RequestException:  # not listening yet
-            time.sleep(0.2)
-    raise AssertionError("the oscar shop did not start within 60 s")
 
 
 def sign_in(page, url: str, email: str) -> None:
@@ -133,7 +80,7 @@ def test_a_shopper_pays_on_delivery_through_oscars_checkout(oscar_shop, browser,
     expect(page.locator("#cod_status")).to_have_text("Pending confirmation")
 
     # when the parcel is out for delivery, the customer clicks "Paid" with the courier's receipt
-    _run(env, *MANAGE, "shell", "-c", OUT_FOR_DELIVERY)
+    served.run(env, *MANAGE, "shell", "-c", OUT_FOR_DELIVERY)
     page.reload()
     page.fill("#id_reference", "RCPT-77")
     page.locator("#cod_paid").click()

@@ -6,23 +6,19 @@ A real server (gunicorn, two processes of 20 threads) on a temporary database mi
 """
 
 import json
-import os
-import socket
-import subprocess
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import requests
 
 from cod_plugin.couriers.signing import sign
+from tests import served
 
-ROOT = Path(__file__).resolve().parents[2]
-MANAGE = [sys.executable, str(ROOT / "sandbox" / "manage.py")]
+MANAGE = served.manage("sandbox/manage.py")
 FIXTURES = ["fixtures/01_store.json", "fixtures/02_cod.json", "fixtures/03_rates.json"]
 COUNT = 20
 MARK_PAID = """mutation($id: ID!) {
@@ -30,70 +26,21 @@ MARK_PAID = """mutation($id: ID!) {
 }"""
 
 
-def _run(env: dict, *args: str) -> str:
-    done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory):
     """The sandbox on a fresh demo database file; yields its URL, the environment and the prepared orders."""
-    folder = tmp_path_factory.mktemp("burst")
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "CACHE_URL"}}
-    env.update(
-        DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
-        MEDIA_ROOT=str(folder / "media"),
-        CELERY_BROKER_URL="",
-        DEBUG="1",
-        DJANGO_SETTINGS_MODULE="sandbox.settings",
-        PYTHONPATH=str(ROOT),
-    )
-    _run(env, *MANAGE, "migrate", "--noinput", "-v", "0")
-    _run(env, *MANAGE, "loaddata", *FIXTURES, "-v", "0")
-    _run(env, *MANAGE, "cod_demo_orders")
-    orders = json.loads(_run(env, sys.executable, "-m", "tests.sqlite.prepare_burst", str(COUNT)))
-    port = _free_port()
+    env = served.environment(tmp_path_factory.mktemp("burst"), "sandbox.settings")
+    served.run(env, *MANAGE, "migrate", "--noinput", "-v", "0")
+    served.run(env, *MANAGE, "loaddata", *FIXTURES, "-v", "0")
+    served.run(env, *MANAGE, "cod_demo_orders")
+    orders = json.loads(served.run(env, sys.executable, "-m", "tests.sqlite.prepare_burst", str(COUNT)))
+    port = served.free_port()
     # Two processes of 20 threads each: SQLite's locks are met across processes and across threads.
     # (runserver would do for the threads, but its listen backlog of 5 resets some of 40 simultaneous connections.)
     gunicorn = [sys.executable, "-m", "gunicorn", "sandbox.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-    server = subprocess.Popen(
-        [*gunicorn, "--workers", "2", "--threads", "20", "--timeout", "120"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, server)
+    command = [*gunicorn, "--workers", "2", "--threads", "20", "--timeout", "120"]
+    with served.serving(command, env, port=port, ready_path="/cod/terms/default-channel/") as url:
         yield url, env, orders
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:  # requests still hanging: no graceful end to wait for
-            server.kill()
-            server.wait()
-
-
-def _wait_until_up(url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert server.poll() is None, server.stderr.read()[-3000:]
-        try:
-            requests.get(f"{url}/cod/terms/default-channel/", timeout=2)
-            return
-        except requests.RequestException:  # not listening yet, or not answering yet
-            time.sleep(0.2)
-    raise AssertionError("the sandbox did not start within 60 s")
 
 
 def _delivered(url: str, order: dict) -> requests.Response:
@@ -146,7 +93,7 @@ def test_twenty_webhooks_and_twenty_paid_clicks_at_once_are_all_answered_right(d
     assert clicks == [(200, [])] * COUNT
     # and each order is completed, with the customer's claim and the courier's record
     pks = [str(order["pk"]) for order in orders]
-    report = json.loads(_run(env, sys.executable, "-m", "tests.sqlite.report_burst", *pks))
+    report = json.loads(served.run(env, sys.executable, "-m", "tests.sqlite.report_burst", *pks))
     assert report == {pk: {"status": "completed", "claim": "RCPT", "record": "R1"} for pk in pks}
 
 
