@@ -3,6 +3,7 @@
 
 import io
 import re
+from datetime import timedelta
 from decimal import Decimal
 from unittest import mock
 
@@ -12,6 +13,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from oscar.apps.basket.middleware import BasketMiddleware
 from oscar.core.loading import get_model
 
@@ -252,6 +254,32 @@ def test_a_guest_checks_out_with_cod(demo_shop):
     order = Order.objects.get()
     assert order.guest_email == "guest@example.com" and order.user is None
     assert api.order_for(str(order.pk)).customer_key == "guest:guest@example.com"
+
+
+def test_a_guests_order_page_shows_the_cod_status_and_appointment_without_a_paid_form(demo_shop):
+    # given: a guest's order, out for delivery with an appointment
+    shopper = Shopper()
+    shopper.add("Wireless headphones")
+    shopper.as_guest("guest@example.com")
+    shopper.ship_to()
+    shopper.choose_cod()
+    shopper.place()
+    order = Order.objects.get()
+    start = timezone.now().replace(microsecond=0) + timedelta(days=1)
+    CodOrder.objects.filter(order_ref=str(order.pk)).update(
+        status="out_for_delivery", appointment_start=start, appointment_end=start + timedelta(hours=2)
+    )
+
+    # when: the page the order's email links to, after the guest gives their email on oscar's form
+    guest, link = Client(), [order.number, order.verification_hash()]
+    guest.post(reverse("customer:anon-order-form", args=link), {"email": "guest@example.com"})
+    page = guest.get(reverse("customer:anon-order", args=link))
+
+    # then: the status and appointment show; a guest has no account to claim a payment with
+    assert page.status_code == 200
+    assert 'id="cod_status"' in text(page) and "Out for delivery" in text(page)
+    assert 'id="cod_appointment"' in text(page)
+    assert 'id="cod_paid_form"' not in text(page)
 
 
 def test_another_client_cannot_use_the_basket(demo_shop):
