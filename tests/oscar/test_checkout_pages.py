@@ -10,6 +10,7 @@ from unittest import mock
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.utils import timezone
 from oscar.apps.basket.middleware import BasketMiddleware
 from oscar.core.loading import get_model
 
-from cod_plugin import api
+from cod_plugin import api, limits
 from cod_plugin.models import CodOrder, CodPaymentClaim, CodPolicy
 
 Basket = get_model("basket", "Basket")
@@ -337,6 +338,59 @@ def test_the_account_order_page_shows_the_cod_status_and_takes_the_paid_click(de
     assert again.redirect_chain[-1][0] == page_url and CodPaymentClaim.objects.count() == 1
 
 
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+
+
+def out_for_delivery_order():
+    shopper, order = placed_order()
+    CodOrder.objects.filter(order_ref=str(order.pk)).update(status="out_for_delivery")
+    return shopper, order, reverse("cod_oscar:paid", kwargs={"order_number": order.number})
+
+
+def test_the_paid_click_keeps_a_photo_of_the_receipt(demo_shop):
+    # given
+    shopper, order, paid_url = out_for_delivery_order()
+    photo = SimpleUploadedFile("receipt.png", PNG, content_type="image/png")
+    # when
+    shopper.client.post(paid_url, {"reference": "RCPT-1", "method": "cash", "photo": photo})
+    # then
+    claim = CodOrder.objects.get(order_ref=str(order.pk)).claim
+    with claim.image.open("rb") as kept:
+        assert kept.read() == PNG
+
+
+@pytest.mark.parametrize(
+    "photo",
+    [
+        pytest.param(b"GIF89a" + b"\0" * 64, id="not a PNG or JPEG"),
+        pytest.param(PNG + b"\0" * (2 * 1024 * 1024 - len(PNG) + 1), id="one byte over 2 MB"),
+    ],
+)
+def test_a_photo_that_is_not_a_small_png_or_jpeg_is_refused_and_no_claim_is_made(demo_shop, photo):
+    shopper, order, paid_url = out_for_delivery_order()
+    upload = SimpleUploadedFile("receipt.png", photo, content_type="image/png")
+    page = shopper.client.post(paid_url, {"reference": "RCPT-1", "method": "cash", "photo": upload}, follow=True)
+    assert "The photo must be a PNG or JPEG of at most 2 MB." in text(page)
+    assert CodPaymentClaim.objects.count() == 0
+
+
+def test_a_photo_of_exactly_2_mb_is_kept(demo_shop):
+    shopper, order, paid_url = out_for_delivery_order()
+    photo = PNG + b"\0" * (2 * 1024 * 1024 - len(PNG))
+    upload = SimpleUploadedFile("receipt.png", photo, content_type="image/png")
+    shopper.client.post(paid_url, {"reference": "RCPT-1", "method": "cash", "photo": upload})
+    assert CodPaymentClaim.objects.get().image.size == 2 * 1024 * 1024
+
+
+def test_a_receipt_number_one_character_too_long_is_refused_never_cut(demo_shop):
+    shopper, order, paid_url = out_for_delivery_order()
+    longest = limits.VOUCHER_REFERENCE
+    too_long = shopper.client.post(paid_url, {"reference": "R" * (longest + 1), "method": "cash"}, follow=True)
+    assert CodPaymentClaim.objects.count() == 0 and "at most" in text(too_long)
+    shopper.client.post(paid_url, {"reference": "R" * longest, "method": "cash"})
+    assert CodPaymentClaim.objects.get().reference == "R" * longest
+
+
 def test_only_the_orders_customer_can_claim_it_paid(demo_shop):
     # given
     _, order = placed_order()
@@ -352,5 +406,5 @@ def test_only_the_orders_customer_can_claim_it_paid(demo_shop):
     # then
     assert stranger.status_code == 404
     assert anonymous.status_code == 302 and "login" in anonymous["Location"]
-    assert "Enter the receipt number" in text(blank)
+    assert "Receipt number from the courier: This field is required." in text(blank)
     assert not CodPaymentClaim.objects.exists()

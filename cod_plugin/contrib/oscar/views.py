@@ -22,9 +22,11 @@ def paid(request, order_number: str):
     cod_order = api.order_for(str(order.pk))
     if cod_order is None:
         return redirect("customer:order", order_number=order_number)
-    form = PaidForm(request.POST, methods=cod_order.collection_methods)
+    form = PaidForm(request.POST, request.FILES, methods=cod_order.collection_methods)
     if not form.is_valid():
-        messages.error(request, _("Enter the receipt number from the courier and how you paid."))
+        for name, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, _("%(field)s: %(error)s") % {"field": form[name].label, "error": error})
         return redirect("customer:order", order_number=order_number)
     try:
         api.claim_paid(
@@ -32,6 +34,7 @@ def paid(request, order_number: str):
             context=api.HostContext.of(request),
             reference=form.cleaned_data["reference"],
             method=form.cleaned_data["method"],
+            image=form.cleaned_data["photo"],
         )
     except api.CodError as error:
         messages.error(request, error.message)

@@ -30,5 +30,9 @@ def cod_order_of(order, paid_form: bool = True) -> CodOrderPanel | None:
     if cod_order is None:
         return None
     claim = getattr(cod_order, "claim", None)  # a reverse one-to-one: absent until the first click
-    form = PaidForm(methods=cod_order.collection_methods) if paid_form and claim is None and cod_order.status in CLAIMABLE else None
+    form = (
+        PaidForm(methods=cod_order.collection_methods)
+        if paid_form and claim is None and cod_order.status in CLAIMABLE
+        else None
+    )
     return CodOrderPanel(order=cod_order, claim=claim, form=form)
