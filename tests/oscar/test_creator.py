@@ -19,6 +19,7 @@ StockAlert = get_model("partner", "StockAlert")
 StockRecord = get_model("partner", "StockRecord")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
 Free = get_class("shipping.methods", "Free")
+Applicator = get_class("offer.applicator", "Applicator")
 order_placed = get_class("order.signals", "order_placed")
 
 
@@ -75,6 +76,8 @@ def rows(order, customer) -> dict:
             (p.title, ProductRecord.objects.get(product=p).num_purchases) for p in [li.product for li in lines]
         ],
         "user": model_to_dict(UserRecord.objects.get(user=customer), exclude=["id", "user", "date_last_order"]),
+        "discounts": [[(d.amount, d.is_incl_tax) for d in line.discounts.order_by("pk")] for line in lines],
+        "offers": [(d.offer_id, d.amount, d.frequency) for d in order.discounts.order_by("pk")],
         "waiting": [a.status for a in ProductAlert.objects.filter(product__in=[li.product for li in lines])],
         "total": order.total_incl_tax,
     }
@@ -134,3 +137,21 @@ def test_a_guests_order_counts_the_purchases_and_no_user_record(shop):
     assert ProductRecord.objects.get(product=product).num_purchases == 2
     assert not UserRecord.objects.exists()
     assert order.lines.get().num_allocated == 2 and product.stockrecords.get().num_allocated == 2
+
+
+def test_an_offers_discounts_are_recorded_on_the_order_and_its_lines_as_oscar_records_them(shop):
+    # given: 20% off everything, applied to both baskets
+    offer = factories.create_offer()
+    oscars, cods = Twin(shop, "oscar"), Twin(shop, "cod")
+    for twin in (oscars, cods):
+        Applicator().apply(twin.basket, twin.customer)
+
+    # when
+    by_oscar = oscars.place(OrderCreator())
+    by_cod = cods.place(CodOrderCreator())
+
+    # then
+    assert rows(by_cod, cods.customer) == rows(by_oscar, oscars.customer)
+    assert rows(by_cod, cods.customer)["offers"][0][0] == offer.pk
+    assert all(rows(by_cod, cods.customer)["discounts"]), rows(by_cod, cods.customer)["discounts"]
+    assert rows(by_cod, cods.customer)["total"] < Decimal("51.25")
