@@ -10,6 +10,7 @@ from oscar.apps.order.utils import OrderCreator
 from oscar.core.loading import get_class, get_model
 from oscar.test import factories
 
+from cod_plugin.contrib.oscar import creator
 from cod_plugin.contrib.oscar.creator import CodOrderCreator
 
 ProductRecord = get_model("analytics", "ProductRecord")
@@ -155,3 +156,35 @@ def test_an_offers_discounts_are_recorded_on_the_order_and_its_lines_as_oscar_re
     assert rows(by_cod, cods.customer)["offers"][0][0] == offer.pk
     assert all(rows(by_cod, cods.customer)["discounts"]), rows(by_cod, cods.customer)["discounts"]
     assert rows(by_cod, cods.customer)["total"] < Decimal("51.25")
+
+
+def test_a_shops_fork_that_writes_lines_itself_gets_its_method_called_for_every_line(shop, customer, monkeypatch):
+    # given: the shop's fork of OrderCreator (found by get_class) overrides a per-line method
+    written = []
+
+    class ShopsCreator(OrderCreator):
+        def create_line_models(self, order, basket_line, extra_line_fields=None):
+            written.append(basket_line.product.title)
+            return super().create_line_models(order, basket_line, extra_line_fields)
+
+    class CodOnTheShopsCreator(CodOrderCreator, ShopsCreator):
+        pass
+
+    monkeypatch.setattr(creator, "OrderCreator", ShopsCreator)
+    basket = shop.basket((shop.product("Shirt"), 2), (shop.product("Mug"), 1), owner=customer)
+    method = Free()
+    charge = method.calculate(basket)
+
+    # when
+    order = CodOnTheShopsCreator().place_order(
+        basket=basket,
+        total=OrderTotalCalculator().calculate(basket, charge),
+        shipping_method=method,
+        shipping_charge=charge,
+        user=customer,
+    )
+
+    # then
+    assert written == ["Shirt", "Mug"]
+    assert sorted(order.lines.values_list("title", "quantity")) == [("Mug", 1), ("Shirt", 2)]
+    assert sorted(StockRecord.objects.values_list("num_allocated", flat=True)) == [1, 2]
