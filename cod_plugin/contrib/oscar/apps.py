@@ -1,4 +1,5 @@
-"""App config of the oscar integration: connects oscar's order status signal to the plugin."""
+"""App config of the oscar integration: connects oscar's order status signal to the plugin, and oscar's analytics
+of placed orders to the COD creator's bulk counting."""
 
 from django.apps import AppConfig
 
@@ -8,4 +9,6 @@ class CodOscarConfig(AppConfig):
     label = "cod_oscar"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import creator, signals  # noqa: F401
+
+        creator.connect_analytics()

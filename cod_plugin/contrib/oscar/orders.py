@@ -1,6 +1,6 @@
-"""Oscar orders made and changed for the plugin: placed through oscar's ``OrderCreator`` with the COD fee as a
-``Surcharge`` and a ``Source``, read as snapshots, and edited (address, quantities, fee) with totals, line prices and
-allocations following, since oscar has no API for editing a placed order."""
+"""Oscar orders made and changed for the plugin: placed through oscar's ``OrderCreator`` (as ``CodOrderCreator``,
+in bulk) with the COD fee as a ``Surcharge`` and a ``Source``, read as snapshots, and edited (address, quantities,
+fee) with totals, line prices and allocations following, since oscar has no API for editing a placed order."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from oscar.core.loading import get_class, get_model
 from ...host import HostContext, HostError, LineSnapshot, OrderChanges, OrderDraft, OrderSnapshot
 from ...money import round_money
 from . import baskets, stock
+from .creator import CodOrderCreator
 from .settings import oscar_settings
 
 Order = get_model("order", "Order")
@@ -26,7 +27,6 @@ Country = get_model("address", "Country")
 Product = get_model("catalogue", "Product")
 Source = get_model("payment", "Source")
 SourceType = get_model("payment", "SourceType")
-OrderCreator = get_class("order.utils", "OrderCreator")
 OrderNumberGenerator = get_class("order.utils", "OrderNumberGenerator")
 OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
 SurchargeList = get_class("checkout.applicator", "SurchargeList")
@@ -86,7 +86,7 @@ def place(basket, draft: OrderDraft, context: HostContext):
     total = OrderTotalCalculator(context.request).calculate(basket, shipping_charge, surcharges)
     user = context.user if context.user is not None and context.user.is_authenticated else None
     extra = {} if user else {"guest_email": draft.checkout.customer.email}
-    return OrderCreator().place_order(
+    return CodOrderCreator().place_order(
         basket=basket,
         total=total,
         shipping_method=method,

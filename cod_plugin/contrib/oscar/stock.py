@@ -7,7 +7,8 @@ both get it. Locking the records in primary-key order before checking makes conc
 
 from collections import Counter
 
-from django.db.models import F
+from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models.functions import Coalesce
 from oscar.core.loading import get_model
 
 from ...host import HostError
@@ -41,3 +42,12 @@ def put_back(quantities: Counter) -> None:
     for pk, record in records.items():
         if tracks_stock(record):
             StockRecord.objects.filter(pk=pk).update(num_in_stock=F("num_in_stock") + quantities[pk])
+
+
+def allocate(quantities: Counter) -> dict[int, object]:
+    """Oscar's ``StockRecord.allocate`` of each record's quantity in one ``UPDATE`` (the records are locked and
+    checked first, by ``lock_records`` and ``require_available``), and the records as they now are."""
+    added = Case(*(When(pk=pk, then=Value(n)) for pk, n in quantities.items()), output_field=IntegerField())
+    StockRecord.objects.filter(pk__in=quantities).update(num_allocated=Coalesce(F("num_allocated"), 0) + added)
+    fields = ("num_in_stock", "num_allocated", "low_stock_threshold")
+    return StockRecord.objects.only(*fields).in_bulk(list(quantities))

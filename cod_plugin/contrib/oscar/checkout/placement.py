@@ -13,7 +13,8 @@ from oscar.core.loading import get_model
 from cod_plugin import api
 from cod_plugin.host import OrderDraft, get_adapter
 
-from .. import orders
+from .. import baskets, orders
+from ..creator import CodOrderCreator
 from . import cod
 from .surcharges import CashOnDeliveryFee
 
@@ -39,6 +40,17 @@ class Submission:
     def of(cls, submission: dict) -> "Submission":
         names = ("user", "basket", "shipping_address", "shipping_method", "shipping_charge", "billing_address")
         return cls(**{name: submission[name] for name in names}, order_kwargs=submission.get("order_kwargs") or {})
+
+
+def load_basket(request) -> None:
+    """The request's basket with its lines loaded as the adapter loads them (stock records, partners, products and
+    their classes in a fixed number of queries), offers applied again to those lines: oscar's checks of the
+    preview, its totals and the order's lines then read them in the same queries for any number of lines."""
+    basket = request.basket
+    if basket.id is None:
+        return
+    basket.reset_offer_applications()
+    baskets.prepare(basket, api.HostContext.of(request))
 
 
 def place(view, submission: Submission, *, accepted_terms_version: int) -> tuple[object, bool]:
@@ -67,20 +79,34 @@ def create(view, submission: Submission, draft: OrderDraft):
     surcharges = fee_surcharges(basket, draft)
     total = view.get_order_totals(basket, shipping_charge=submission.shipping_charge, surcharges=surcharges)
     view.add_payment_source(source(draft, basket.currency))
-    order = view.place_order(
-        order_number=view.generate_order_number(basket),
-        user=submission.user,
-        basket=basket,
-        shipping_address=submission.shipping_address,
-        shipping_method=submission.shipping_method,
-        shipping_charge=submission.shipping_charge,
-        order_total=total,
-        billing_address=submission.billing_address,
-        surcharges=surcharges,
-        **submission.order_kwargs,
-    )
+    order = place_order(view, submission, total, surcharges)
     basket.submit()
     return get_adapter().get_order(str(order.pk))
+
+
+def place_order(view, submission: Submission, total, surcharges):
+    """Oscar's ``OrderPlacementMixin.place_order`` (addresses saved, initial status, payment details saved) with the
+    COD creator, which writes the lines in bulk, in place of the mixin's ``OrderCreator``."""
+    user, basket, kwargs = submission.user, submission.basket, dict(submission.order_kwargs)
+    shipping_address = view.create_shipping_address(user, submission.shipping_address)
+    billing_address = view.create_billing_address(user, submission.billing_address, shipping_address, **kwargs)
+    status = kwargs.pop("status") if "status" in kwargs else view.get_initial_order_status(basket)
+    order = CodOrderCreator().place_order(
+        user=user,
+        order_number=view.generate_order_number(basket),
+        basket=basket,
+        shipping_address=shipping_address,
+        shipping_method=submission.shipping_method,
+        shipping_charge=submission.shipping_charge,
+        total=total,
+        billing_address=billing_address,
+        status=status,
+        request=kwargs.pop("request", view.request),
+        surcharges=surcharges,
+        **kwargs,
+    )
+    view.save_payment_details(order)
+    return order
 
 
 def fee_surcharges(basket, draft: OrderDraft) -> SurchargeList:

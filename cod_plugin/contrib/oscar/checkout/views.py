@@ -43,6 +43,11 @@ class PaymentMethodView(views.PaymentMethodView):
 
 
 class PaymentDetailsView(views.PaymentDetailsView):
+    def dispatch(self, request, *args, **kwargs):
+        if cod.is_chosen(request):
+            placement.load_basket(request)
+        return super().dispatch(request, *args, **kwargs)
+
     def get(self, request, *args, **kwargs):
         if not self.preview and cod.is_chosen(request):
             return redirect("checkout:preview")
