@@ -24,6 +24,12 @@ def choose(request) -> None:
     CheckoutSessionData(request).pay_by(METHOD)
 
 
+def unchoose(request) -> None:
+    """Another method was chosen: the session no longer pays by COD."""
+    if is_chosen(request):
+        CheckoutSessionData(request).pay_by(None)
+
+
 def check(request, basket):
     """The plugin's answer for this basket, in the customer's language, or None when the plugin cannot answer for
     it (the basket was placed meanwhile, or is not this session's): then COD is not offered."""

@@ -5,6 +5,11 @@ choosing it leads straight to the preview (there are no payment details to enter
 surcharge and the COD terms must be accepted. Placing goes through oscar's own machinery (``place_order``, the
 basket's submission, the confirmation email, the thank-you page) called from inside the plugin's
 ``api.register_order``, so the store order and the COD order are written in one transaction, once.
+
+The COD part is two mixins, so a shop that has its own checkout fork (a card gateway, say) puts them in front of its
+own views: ``class PaymentMethodView(CodPaymentMethodMixin, MyPaymentMethodView)``, the same for the details view.
+A method other than COD goes to the view behind the mixin (and the session forgets COD); this app's own views put
+the mixins in front of oscar's, which have no other method.
 """
 
 from django.shortcuts import redirect
@@ -20,7 +25,9 @@ from . import cod, placement
 FailedPreCondition = get_class("checkout.exceptions", "FailedPreCondition")
 
 
-class PaymentMethodView(views.PaymentMethodView):
+class CodPaymentMethodMixin:
+    """The payment step with COD offered while the basket is eligible (every reason shown when it is not)."""
+
     template_name = "oscar/checkout/payment_method.html"
 
     def get(self, request, *args, **kwargs):
@@ -28,6 +35,10 @@ class PaymentMethodView(views.PaymentMethodView):
 
     def post(self, request, *args, **kwargs):
         if request.POST.get("payment_method") != cod.METHOD:
+            cod.unchoose(request)
+            other = getattr(super(), "post", None)  # the shop's own methods, when its view has any
+            if other is not None:
+                return other(request, *args, **kwargs)
             return self.render_to_response(self.get_context_data(error=_("Choose how you will pay.")))
         result = cod.check(request, request.basket)
         if result is None or not result.is_eligible:
@@ -42,7 +53,9 @@ class PaymentMethodView(views.PaymentMethodView):
         return ctx
 
 
-class PaymentDetailsView(views.PaymentDetailsView):
+class CodPaymentDetailsMixin:
+    """The preview and placing of a COD order; any other method is the view behind it's to handle."""
+
     def dispatch(self, request, *args, **kwargs):
         if cod.is_chosen(request):
             placement.load_basket(request)
@@ -54,9 +67,9 @@ class PaymentDetailsView(views.PaymentDetailsView):
         return super().get(request, *args, **kwargs)
 
     def check_payment_data_is_captured(self, request):
-        """The preview needs a payment method chosen on the payment step."""
+        """COD needs no payment details; any other method is checked by the view behind."""
         if not cod.is_chosen(request):
-            raise FailedPreCondition(url=reverse("checkout:payment-method"), message=_("Choose how you will pay."))
+            super().check_payment_data_is_captured(request)
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -102,3 +115,14 @@ def accepted_terms_version(data) -> int | None:
         return int(data.get("cod_terms_version", ""))
     except ValueError:
         return None
+
+
+class PaymentMethodView(CodPaymentMethodMixin, views.PaymentMethodView):
+    pass
+
+
+class PaymentDetailsView(CodPaymentDetailsMixin, views.PaymentDetailsView):
+    def check_payment_data_is_captured(self, request):
+        """Oscar's own view has no other method: the preview needs COD chosen on the payment step."""
+        if not cod.is_chosen(request):
+            raise FailedPreCondition(url=reverse("checkout:payment-method"), message=_("Choose how you will pay."))
