@@ -293,6 +293,32 @@ def test_a_changed_quantity_and_fee_rewrite_totals_line_prices_and_allocation(pl
     assert stock_of(shirt) == (10, 3) and stock_of(mug) == (10, 0)
 
 
+def test_the_quantities_of_an_order_with_a_discount_are_not_changed(placed):
+    # given: the placed order carries an offer's discount
+    snapshot, shirt, _ = placed
+    order = Order.objects.get(pk=snapshot.ref)
+    order.discounts.create(offer_name="20% off", amount=Decimal("5.00"), frequency=1)
+    before = (order.total_incl_tax, [(line.quantity, line.line_price_incl_tax) for line in order.lines.all()])
+
+    # when
+    with pytest.raises(HostError) as refused, transaction.atomic():
+        adapter.update_order(snapshot.ref, OrderChanges(quantities={"SKU-1": 3}))
+
+    # then: refused, and nothing of the order or its stock moved
+    assert refused.value.code == "discounted_order"
+    order.refresh_from_db()
+    assert (order.total_incl_tax, [(line.quantity, line.line_price_incl_tax) for line in order.lines.all()]) == before
+    assert stock_of(shirt) == (10, 2)
+
+
+def test_the_address_of_an_order_with_a_discount_can_still_change(placed):
+    snapshot, *_ = placed
+    Order.objects.get(pk=snapshot.ref).discounts.create(offer_name="20% off", amount=Decimal("5.00"), frequency=1)
+    address = AddressSnapshot(country="US", city="Boston", street_1="1 Main St", postal_code="02101")
+    changed = adapter.update_order(snapshot.ref, OrderChanges(address=address))
+    assert changed.shipping_address.city == "Boston"
+
+
 def test_a_quantity_beyond_the_stock_is_refused(placed):
     snapshot, shirt, _ = placed
 

@@ -213,7 +213,19 @@ def change_address(order, address_snapshot) -> None:
 
 
 def change_quantities(order, quantities: dict[str, int]) -> None:
-    """Set the lines' quantities by SKU (0 removes a line); allocations, line prices and ``LinePrice`` follow."""
+    """Set the lines' quantities by SKU (0 removes a line); allocations, line prices and ``LinePrice`` follow.
+
+    An order with discounts (an offer, a voucher) is refused: oscar would have to judge the offer's conditions again
+    for the new quantities (a threshold no longer met, a "3 for 2"), which it has no API for on a placed order, and
+    scaling the discount with the quantity would charge the wrong amount. The agent cancels and the customer places
+    the order again."""
+    if order.discounts.exists():
+        raise HostError(
+            "discounted_order",
+            "This order has discounts (an offer or a voucher): its quantities cannot be changed; cancel it and "
+            "place it again.",
+            field="lines",
+        )
     lines = {line.partner_sku: line for line in order.lines.select_related("stockrecord")}
     unknown = sorted(set(quantities) - set(lines))
     if unknown:
