@@ -133,6 +133,24 @@ def test_the_sweep_leaves_a_message_queued_under_ten_minutes_ago_to_its_task(
     assert (message.status, message.attempts) == ("pending", 1)
 
 
+def test_a_message_is_sent_again_only_once_it_is_more_than_ten_minutes_old(
+    api, token_for, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given: a message left pending, queued at a known instant
+    from cod_plugin.flows import notifications
+
+    message = pending_message(api, token_for, monkeypatch, django_capture_on_commit_callbacks, minutes_ago=0)
+    queued = Notification.objects.get(pk=message.pk).created_at
+    # when / then: exactly ten minutes old, it is still its task's to send
+    assert notifications.send_pending(now=queued + timedelta(minutes=10)) == 0
+    message.refresh_from_db()
+    assert message.status == "pending"
+    # and one microsecond more, the sweep sends it
+    assert notifications.send_pending(now=queued + timedelta(minutes=10, microseconds=1)) == 1
+    message.refresh_from_db()
+    assert message.status == "sent"
+
+
 def test_the_sweep_runs_every_periodic_task(demo):
     out = StringIO()
     call_command("cod_sweep", stdout=out)
