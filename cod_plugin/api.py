@@ -22,7 +22,10 @@ from django.utils.translation import gettext as _
 
 from .error_codes import CodError, CodErrorCode
 from .host import HostContext, OrderDraft, OrderSnapshot, get_adapter
+from .money import round_money
+from .permissions import GROUPS as STAFF_GROUPS
 from .rules import bounds
+from .rules.images import MAX_IMAGE_BYTES as MAX_PHOTO_BYTES
 from .rules.images import is_photo
 from .rules.lifecycle import Event
 from .rules.policy import CollectionMethod
@@ -36,12 +39,17 @@ __all__ = [
     "CodError",
     "CodErrorCode",
     "HostContext",
+    "MAX_PHOTO_BYTES",
+    "STAFF_GROUPS",
     "check",
     "claim_paid",
+    "is_photo",
     "order_for",
     "place",
     "register_order",
+    "round_money",
     "store_cancelled",
+    "voucher_reference_length",
 ]
 
 STORE = "store"
@@ -146,3 +154,10 @@ def _speaking(language: str | None):
     from .graphql.language import speaking
 
     return speaking(language)
+
+
+def voucher_reference_length() -> int:
+    """The longest receipt number a "Paid" claim keeps (a longer one is refused, never cut)."""
+    from . import limits  # reads the models' columns: only once the apps are loaded
+
+    return limits.VOUCHER_REFERENCE

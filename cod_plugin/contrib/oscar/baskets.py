@@ -15,6 +15,8 @@ from django.db.models import Prefetch
 from django.utils.translation import get_language
 from oscar.core.loading import get_class, get_model
 
+from cod_plugin.api import round_money
+
 from ...host import (
     AddressSnapshot,
     CheckoutSnapshot,
@@ -24,7 +26,6 @@ from ...host import (
     HostError,
     LineSnapshot,
 )
-from ...money import round_money
 from .settings import oscar_settings
 
 Basket = get_model("basket", "Basket")

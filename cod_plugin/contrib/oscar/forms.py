@@ -4,15 +4,14 @@ of the receipt if they have one."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ... import limits
-from ...rules.images import MAX_IMAGE_BYTES, is_photo
+from cod_plugin import api
 
 # The words for the policy's collection methods (the same words as the plugin's settings screen).
 METHOD_LABELS = {"cash": _("Cash"), "mobile_payment": _("Mobile payment"), "card": _("Card")}
 
 
 class PaidForm(forms.Form):
-    reference = forms.CharField(label=_("Receipt number from the courier"), max_length=limits.VOUCHER_REFERENCE)
+    reference = forms.CharField(label=_("Receipt number from the courier"), max_length=api.voucher_reference_length())
     method = forms.ChoiceField(label=_("Paid by"))
     photo = forms.FileField(label=_("Photo of the receipt (optional)"), required=False)
 
@@ -25,7 +24,7 @@ class PaidForm(forms.Form):
         upload = self.cleaned_data.get("photo")
         if not upload:
             return None
-        data = upload.read(MAX_IMAGE_BYTES + 1)
-        if not is_photo(data):
+        data = upload.read(api.MAX_PHOTO_BYTES + 1)
+        if not api.is_photo(data):
             raise forms.ValidationError(_("The photo must be a PNG or JPEG of at most 2 MB."), code="invalid")
         return data

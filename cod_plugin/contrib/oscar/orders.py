@@ -12,8 +12,9 @@ from django.db.models import Prefetch
 from oscar.core import prices
 from oscar.core.loading import get_class, get_model
 
+from cod_plugin.api import round_money
+
 from ...host import HostContext, HostError, LineSnapshot, OrderChanges, OrderDraft, OrderSnapshot
-from ...money import round_money
 from . import baskets, stock
 from .creator import CodOrderCreator
 from .settings import oscar_settings

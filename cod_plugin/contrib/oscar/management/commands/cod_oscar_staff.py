@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from cod_plugin.permissions import GROUPS
+from cod_plugin.api import STAFF_GROUPS as GROUPS
 
 
 class Command(BaseCommand):
