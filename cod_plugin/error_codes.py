@@ -44,6 +44,25 @@ class CodErrorCode(StrEnum):
     RETURN_NOT_REFUNDABLE = "return_not_refundable"
     REFUND_TOO_LARGE = "refund_too_large"
     INVALID_IBAN = "invalid_iban"
+    # Couriers' cash: remittances, their files and lines, deposits and exceptions.
+    UNKNOWN_COURIER = "unknown_courier"
+    UNKNOWN_ORDER = "unknown_order"
+    OTHER_COURIER_ORDER = "other_courier_order"
+    NEGATIVE_AMOUNT = "negative_amount"
+    AMOUNT_PRECISION = "amount_precision"
+    AMOUNT_TOO_LARGE = "amount_too_large"
+    BAD_NUMBER = "bad_number"
+    BAD_DATE = "bad_date"
+    TOTAL_MISMATCH = "total_mismatch"
+    NET_MISMATCH = "net_mismatch"
+    DEDUCTIONS_MISMATCH = "deductions_mismatch"
+    LINE_MISMATCH = "line_mismatch"
+    DUPLICATE_REFERENCE = "duplicate_reference"
+    DUPLICATE_LINE = "duplicate_line"
+    MISSING_COLUMN = "missing_column"
+    UNREADABLE_FILE = "unreadable_file"
+    EMPTY_REMITTANCE = "empty_remittance"
+    ALREADY_RESOLVED = "already_resolved"
 
 
 class CodError(Exception):

@@ -14,6 +14,7 @@ VIEW_QUEUE = "cod_admin_ui.view_confirmationqueue"
 VIEW_OVERVIEW = "cod_admin_ui.view_codoverview"
 VIEW_PROFILES, CHANGE_PROFILES = "cod_plugin.view_codcustomerprofile", "cod_plugin.change_codcustomerprofile"
 VIEW_RETURNS = "cod_plugin.view_codreturnrequest"
+RECONCILE_CASH = "cod_plugin.reconcile_cod_cash"
 
 
 def _crud(model: str, *actions: str, app_label: str = "cod_plugin") -> tuple[str, ...]:
@@ -34,7 +35,15 @@ GROUPS: dict[str, tuple[str, ...]] = {
     ),
     "COD agents": (CONFIRM_ORDERS, VIEW_ORDERS, VIEW_QUEUE),
     "COD dispatch": (DISPATCH_ORDERS, VIEW_ORDERS, *_crud("courier", "view"), *_crud("courierevent", "view")),
-    "COD finance": (RECORD_PAYMENTS, VIEW_ORDERS),
+    "COD finance": (
+        RECORD_PAYMENTS,
+        RECONCILE_CASH,
+        VIEW_ORDERS,
+        *_crud("courier", "view"),
+        *_crud("codremittance", "view"),
+        *_crud("codreconciliationexception", "view"),
+        *_crud("courierreportmapping", "view", "add", "change"),
+    ),
     "COD support": (
         HANDLE_REFUNDS,
         VIEW_PROFILES,
@@ -91,11 +100,21 @@ API: dict[str, Access] = {
     "codReturnReceive": Access(any_of=(HANDLE_REFUNDS,)),
     "codRefundCreate": Access(any_of=(HANDLE_REFUNDS,)),
     "codRefundMarkPaid": Access(any_of=(HANDLE_REFUNDS,)),
+    "codRemittanceCreate": Access(any_of=(RECONCILE_CASH,), courier=True),
+    "codRemittances": Access(any_of=(RECONCILE_CASH,), courier=True),
+    "codRemittance": Access(any_of=(RECONCILE_CASH,), courier=True),
+    "codCashInHand": Access(any_of=(RECONCILE_CASH,), courier=True),
+    "codReconciliationExceptionResolve": Access(any_of=(RECONCILE_CASH,)),
 }
 # On top of the operation's own access: a delivery reported with the cash collected makes a payment record, which
 # is finance's job (the courier's own report is the record itself).
 DELIVERED_WITH_PAYMENT = "codOrderUpdateStatus: DELIVERED with collectedAmount"
-API_CONDITIONS: dict[str, Access] = {DELIVERED_WITH_PAYMENT: Access(any_of=(RECORD_PAYMENTS,), courier=True)}
+# An order's money (collected, remitted, deposited, its cash exceptions) is finance's to read.
+ORDER_MONEY = "codOrder: money"
+API_CONDITIONS: dict[str, Access] = {
+    DELIVERED_WITH_PAYMENT: Access(any_of=(RECORD_PAYMENTS,), courier=True),
+    ORDER_MONEY: Access(any_of=(RECONCILE_CASH,)),
+}
 
 # Every screen and action of the store admin (staff only: anyone else is sent to the admin's login).
 ADMIN: dict[str, Access] = {
@@ -121,6 +140,13 @@ ADMIN: dict[str, Access] = {
     "messages": Access(all_of=("cod_plugin.view_notification",)),
     "courier events": Access(all_of=("cod_plugin.view_courierevent",)),
     "overview": Access(all_of=(VIEW_OVERVIEW,)),
+    "orders: money status": Access(all_of=(VIEW_ORDERS, RECONCILE_CASH)),
+    "cash: remittances, their lines and exceptions": Access(all_of=(RECONCILE_CASH,)),
+    "cash: upload a report, map its columns": Access(all_of=(RECONCILE_CASH,)),
+    "cash: record a deposit, import a bank statement": Access(all_of=(RECONCILE_CASH,)),
+    "cash: resolve an exception": Access(all_of=(RECONCILE_CASH,)),
+    "cash: cash in hand": Access(all_of=(RECONCILE_CASH,)),
+    "cash: export a period (CSV)": Access(all_of=(RECONCILE_CASH,)),
 }
 
 

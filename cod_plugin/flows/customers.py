@@ -13,7 +13,8 @@ from djmoney.money import Money
 
 from ..conf import app_settings
 from ..error_codes import CodError, CodErrorCode
-from ..models import AMOUNT, CodCustomerProfile, CodPolicy, CodProfileEvent
+from ..models import CodCustomerProfile, CodPolicy, CodProfileEvent
+from ..models.base import AMOUNT
 from ..money import fits, minor_units, round_money
 from ..rules.tiers import Tier, compute_tier, tier_limit
 from . import policies

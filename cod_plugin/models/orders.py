@@ -1,0 +1,128 @@
+"""COD orders, their timeline, the customer's Paid claim and the courier's payment record."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..fields import MoneyField
+from ..rules.statuses import CodStatus
+from .base import AMOUNT
+
+
+class CodOrder(models.Model):
+    order_ref = models.CharField(_("store order"), max_length=64, unique=True)
+    order_number = models.CharField(_("order number"), max_length=32, db_index=True)
+    checkout_ref = models.CharField(_("checkout"), max_length=64, unique=True)
+    channel = models.SlugField(_("channel"), max_length=100)
+    customer_key = models.CharField(_("customer"), max_length=255, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=32, choices=CodStatus.choices, default=CodStatus.PENDING_CONFIRMATION
+    )
+    order_amount = MoneyField(_("order amount"), **AMOUNT)
+    fee = MoneyField(_("COD fee"), **AMOUNT)
+    amount_to_collect = MoneyField(_("amount to collect"), **AMOUNT)
+    tier = models.CharField(_("tier at order"), max_length=16)
+    terms_version = models.PositiveIntegerField(_("accepted terms version"))
+    terms_language = models.CharField(_("terms language"), max_length=10)
+    country = models.CharField(_("country"), max_length=2)
+    area = models.CharField(_("area"), max_length=100, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    collection_methods = models.JSONField(_("collection methods"), default=list)
+    shipping_amount = MoneyField(_("shipping"), default=0, default_currency="USD", **AMOUNT)
+    courier = models.ForeignKey(
+        "Courier", verbose_name=_("courier"), null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+    )
+    tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True, db_index=True)
+    appointment_start = models.DateTimeField(_("appointment from"), null=True, blank=True)
+    appointment_end = models.DateTimeField(_("appointment until"), null=True, blank=True)
+    reschedules = models.PositiveSmallIntegerField(_("appointment changes"), default=0)
+    delivery_failures = models.PositiveSmallIntegerField(_("failed delivery attempts"), default=0)
+    confirmation_attempts = models.PositiveSmallIntegerField(_("confirmation calls"), default=0)
+    next_call_at = models.DateTimeField(_("next confirmation call"), null=True, blank=True)
+    last_courier_event_at = models.DateTimeField(null=True, blank=True)
+    refusal_reason = models.CharField(_("refusal reason"), max_length=32, blank=True)
+    refusal_note = models.CharField(_("refusal note"), max_length=255, blank=True)
+    confirmation_overdue = models.BooleanField(_("confirmation overdue"), default=False)
+    claim_unverified = models.BooleanField(_("Paid claim without courier record"), default=False)
+    amount_discrepancy = models.BooleanField(_("collected amount differs"), default=False)
+    refund_overdue = models.BooleanField(_("refund overdue"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("COD order")
+        verbose_name_plural = _("COD orders")
+        indexes = [models.Index(fields=["channel", "status", "created_at"])]
+        permissions = [
+            ("confirm_cod_orders", _("Can record COD confirmation outcomes")),
+            ("dispatch_cod_orders", _("Can dispatch COD orders and report their delivery")),
+            ("record_cod_payments", _("Can record COD payments")),
+            ("handle_cod_refunds", _("Can handle COD returns and refunds")),
+        ]
+
+    def __str__(self):
+        return self.order_number
+
+
+class CodOrderEvent(models.Model):
+    """One line of an order's timeline: who did what, from which status to which, and why."""
+
+    order = models.ForeignKey("CodOrder", on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=40)
+    from_status = models.CharField(max_length=32, blank=True)
+    to_status = models.CharField(max_length=32, blank=True)
+    actor = models.CharField(_("actor"), max_length=255, blank=True)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("COD order event")
+        verbose_name_plural = _("COD order events")
+        # The overview counts the status moves of the last 30 days: this index holds all it reads of them.
+        indexes = [
+            models.Index(
+                fields=["created_at", "to_status", "order"],
+                condition=~models.Q(to_status=""),
+                name="cod_order_event_moves",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.order} {self.kind}"
+
+
+class CodPaymentClaim(models.Model):
+    """The customer's "Paid" click: a claim with a voucher; one per order however often it is clicked."""
+
+    order = models.OneToOneField(CodOrder, on_delete=models.CASCADE, related_name="claim")
+    reference = models.CharField(_("receipt reference"), max_length=100)
+    method = models.CharField(_("collection method"), max_length=20)
+    image = models.FileField(_("voucher image"), upload_to="cod/vouchers/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Paid claim")
+        verbose_name_plural = _("Paid claims")
+
+    def __str__(self):
+        return f"{self.order} claim {self.reference}"
+
+
+class CodPaymentRecord(models.Model):
+    """The courier's record of the cash collected: what completes an order. One per order."""
+
+    order = models.OneToOneField(CodOrder, on_delete=models.CASCADE, related_name="payment")
+    amount = MoneyField(_("collected amount"), **AMOUNT)
+    method = models.CharField(_("collection method"), max_length=20)
+    receipt = models.CharField(_("courier receipt"), max_length=100, blank=True)
+    source = models.CharField(_("source"), max_length=20)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("courier payment record")
+        verbose_name_plural = _("courier payment records")
+
+    def __str__(self):
+        return f"{self.order} {self.amount}"
