@@ -258,3 +258,6 @@ class CodRemittanceStaging(models.Model):
     class Meta:
         verbose_name = _("remittance row being imported")
         verbose_name_plural = _("remittance rows being imported")
+
+    def __str__(self):
+        return f"{self.token} #{self.row}"
