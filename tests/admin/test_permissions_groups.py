@@ -23,7 +23,17 @@ DISPATCH = {
     "cod_plugin.view_courier",
     "cod_plugin.view_courierevent",
 }
-FINANCE = {"cod_plugin.record_cod_payments", "cod_plugin.view_codorder"}
+FINANCE = {
+    "cod_plugin.record_cod_payments",
+    "cod_plugin.reconcile_cod_cash",
+    "cod_plugin.view_codorder",
+    "cod_plugin.view_courier",
+    "cod_plugin.view_codremittance",
+    "cod_plugin.view_codreconciliationexception",
+    "cod_plugin.view_courierreportmapping",
+    "cod_plugin.add_courierreportmapping",
+    "cod_plugin.change_courierreportmapping",
+}
 SUPPORT = {
     "cod_plugin.handle_cod_refunds",
     "cod_plugin.view_codcustomerprofile",
