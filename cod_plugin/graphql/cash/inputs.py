@@ -118,11 +118,12 @@ def checked(data: CodRemittanceInput) -> Remittance:
         "net": amount(data.net, field="net", currency=currency),
         "deductions": data.deductions and data.deductions.to_amounts(field="deductions", currency=currency),
     }
-    return Remittance(header=header, lines=[_line(line, row, currency) for row, line in enumerate(data.lines, 1)])
+    return Remittance(header=header, lines=[_line(line, index, currency) for index, line in enumerate(data.lines)])
 
 
-def _line(line: CodRemittanceLineInput, row: int, currency: str) -> dict:
-    field = f"lines.{row}"
+def _line(line: CodRemittanceLineInput, index: int, currency: str) -> dict:
+    """The line at ``index`` of the input's list, which errors name as GraphQL does ("lines.0.collected")."""
+    field = f"lines.{index}"
     order_number, tracking = line.order_number, line.tracking_number
     if (order_number is None) == (tracking is None):
         message = _("Give the order number or the tracking number (one of them).")
@@ -131,7 +132,7 @@ def _line(line: CodRemittanceLineInput, row: int, currency: str) -> dict:
     reference = bounds.text(order_number or tracking, field=f"{field}.{name}", max_length=LINE_REFERENCE, required=True)
     deductions = line.deductions.to_amounts(field=f"{field}.deductions", currency=currency) if line.deductions else {}
     return {
-        "row": row,
+        "row": index + 1,
         "reference": reference,
         "by": by,
         "collected": amount(line.collected, field=f"{field}.collected", currency=currency),

@@ -5,6 +5,7 @@ import strawberry
 from strawberry.types import Info
 
 from ....error_codes import CodError
+from ....flows import remittances
 from ... import shapes as base_shapes
 from ... import types as base_types
 from ...permissions import courier_of, denied, require, user_of
@@ -27,8 +28,6 @@ class CodRemittanceCreatePayload:
     "AMOUNT_PRECISION, TOTAL_MISMATCH, NET_MISMATCH, DEDUCTIONS_MISMATCH, LINE_MISMATCH, DUPLICATE_LINE."
 )
 def cod_remittance_create(info: Info, input: CodRemittanceInput) -> CodRemittanceCreatePayload:
-    from ....flows import remittances
-
     own = courier_of(info)
     if own is None:
         require(info, "codRemittanceCreate")
