@@ -22,6 +22,7 @@ from ..models import (
     CodReconciliationException,
     CodRemittance,
     CodRemittanceLine,
+    Courier,
 )
 from ..rules import bounds
 from ..rules import reconciliation as rules
@@ -158,6 +159,9 @@ def _match_by_hand(exception: CodReconciliationException, order_pk: int | None, 
         raise CodError(CodErrorCode.INVALID, message, field="outcome")
     if order_pk is None:
         raise CodError(CodErrorCode.REQUIRED, _("Choose the order the line is for."), field="orderId")
+    # The courier's row first, as the import takes it: a remittance being recorded and this line then count the
+    # order one after the other (one counted line per order).
+    Courier.objects.select_for_update().filter(pk=exception.courier_id).first()
     order = CodOrder.objects.select_for_update().filter(pk=order_pk).first()
     if order is None:
         raise CodError(CodErrorCode.UNKNOWN_ORDER, _("Order not found."), field="orderId")
