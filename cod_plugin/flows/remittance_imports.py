@@ -197,8 +197,8 @@ class Import:
             field_of=lambda row: "file",
             file=upload,
         )
+        # "matched" is both the contract's count of matched rows and LineStatus.MATCHED's: lines matched exactly
         self.counts.update(staging.status_counts(remittance))
-        self.counts["matched"] = remittance.lines.exclude(status=LineStatus.UNKNOWN).count()
         return {"remittance": remittance.pk}
 
     def stage(self, upload: CodRemittanceFile, mapping: CourierReportMapping, schedule) -> None:

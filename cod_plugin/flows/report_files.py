@@ -45,8 +45,13 @@ def row_error(row: int, error: CodError) -> dict:
     return {"row": row, "field": error.field or "", "code": str(error.code), "message": error.message}
 
 
-def unreadable(row: int = 0) -> CodError:
-    message = _("The file cannot be read as a CSV or XLSX report (row %(row)d).") % {"row": row}
+def unreadable(row: int = 0, error: Exception | None = None) -> CodError:
+    if isinstance(error, UnicodeDecodeError):
+        message = _("The file is not a CSV report in UTF-8, nor an XLSX workbook.")
+    elif row:
+        message = _("The file cannot be read as a CSV report from row %(row)d on.") % {"row": row}
+    else:
+        message = _("The file cannot be read as a CSV or XLSX report.")
     return CodError(CodErrorCode.UNREADABLE_FILE, message, field="file")
 
 
@@ -57,8 +62,8 @@ class Report:
         self.cells, self.mapping, self.currency, self.estimate = cells, mapping, currency, estimate
         try:
             header = next(self.cells, None)
-        except (UnicodeDecodeError, csv.Error, ValueError):
-            raise unreadable(1) from None
+        except (UnicodeDecodeError, csv.Error, ValueError) as error:
+            raise unreadable(1, error) from None
         if header is None:
             raise unreadable(1)
         self.columns = [text_of(cell) for cell in header]
@@ -83,8 +88,8 @@ class Report:
         while True:
             try:
                 cells = next(self.cells, None)
-            except (UnicodeDecodeError, csv.Error, ValueError):
-                raise unreadable(number + 1) from None
+            except (UnicodeDecodeError, csv.Error, ValueError) as error:
+                raise unreadable(number + 1, error) from None
             if cells is None:
                 return
             number += 1
