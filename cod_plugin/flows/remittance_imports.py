@@ -176,6 +176,7 @@ class Import:
         if existing is not None:
             return {"remittance": existing.pk}
         self.stage(upload, mapping, schedule_of(courier))
+        staging.analyze()
         staging.match(token=self.token, courier_pk=courier.pk)
         self.reject_problems(header.currency, courier.pk)
         if self.counts["rejected"] and not self.apply_valid_rows:
@@ -196,6 +197,7 @@ class Import:
             actor=self.actor,
             field_of=lambda row: "file",
             file=upload,
+            checked=True,
         )
         # "matched" is both the contract's count of matched rows and LineStatus.MATCHED's: lines matched exactly
         self.counts.update(staging.status_counts(remittance))
@@ -214,7 +216,7 @@ class Import:
         if parsed.errors:
             return self.reject(parsed.errors)
         try:
-            return check_line(parsed.line, currency=report.currency, schedule=schedule, field="")
+            return check_line(parsed.line, currency=report.currency, schedule=schedule, field="", amounts_checked=True)
         except CodError as error:
             name = (error.field or "").lstrip(".")
             error.field = report.field_header(name)

@@ -243,7 +243,7 @@ class CodRemittanceStaging(models.Model):
     deleted. Rows left by a worker that died belong to their job and are cleared when it runs again."""
 
     job = models.ForeignKey("CodJob", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    token = models.CharField(max_length=36, db_index=True)
+    token = models.CharField(max_length=36)
     row = models.PositiveIntegerField()
     reference = models.CharField(max_length=64)
     by = models.CharField(max_length=8, default="tracking")  # what ``reference`` is: "order" or "tracking"
@@ -258,11 +258,16 @@ class CodRemittanceStaging(models.Model):
     # deductions differ from it: decided in Python by the rules, so SQL only carries the answer.
     agreed = models.DecimalField(null=True, blank=True, **AMOUNT)
     charge_differs = models.BooleanField(default=False)
-    order = models.ForeignKey("CodOrder", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False)
+    # No index: only ever read with its row, and an index would cost the matching UPDATE of every row.
+    order = models.ForeignKey(
+        "CodOrder", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False
+    )
 
     class Meta:
         verbose_name = _("remittance row being imported")
         verbose_name_plural = _("remittance rows being imported")
+        # One plain index on the token (db_index would add a second, for LIKE, that nothing uses).
+        indexes = [models.Index(fields=["token"], name="cod_staging_token")]
 
     def __str__(self):
         return f"{self.token} #{self.row}"
