@@ -222,13 +222,17 @@ LINE_COLUMNS = (
 
 def insert_lines(remittance: CodRemittance, *, token: str) -> None:
     """The staged rows as the remittance's lines, each with its status and whether it counts."""
-    status = status_case(remittance.courier_id)
-    sql = (
-        f"INSERT INTO {LINES} (remittance_id, {', '.join(LINE_COLUMNS)}) "
-        f"SELECT %s, s.row, s.reference, s.order_id, o.amount_to_collect, s.collected, s.cod_charge, s.shipping, "
-        f"s.return_shipping, s.other_deductions, s.remitted, s.collected_on, {status}, "
-        f"({status}) IN ({literals(rules.COUNTED)}) "
+    columns = ", ".join(LINE_COLUMNS)
+    decided = (
+        f"SELECT s.row, s.reference, s.order_id, o.amount_to_collect AS expected, s.collected, s.cod_charge, "
+        f"s.shipping, s.return_shipping, s.other_deductions, s.remitted, s.collected_on, "
+        f"{status_case(remittance.courier_id)} AS status "
         f"FROM {STAGING} s LEFT JOIN {ORDERS} o ON o.id = s.order_id WHERE s.token = %s"
+    )
+    # the status decided once per row (its CASE probes the lines for an earlier counted one), then read twice
+    sql = (
+        f"INSERT INTO {LINES} (remittance_id, {columns}) "
+        f"SELECT %s, {columns.replace('counted', f'status IN ({literals(rules.COUNTED)})')} FROM ({decided}) AS d"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [remittance.pk, token])

@@ -242,7 +242,9 @@ class CodRemittanceStaging(models.Model):
     PostgreSQL), matched to orders with joins, then turned into the remittance's lines in one transaction and
     deleted. Rows left by a worker that died belong to their job and are cleared when it runs again."""
 
-    job = models.ForeignKey("CodJob", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # Unindexed, as the order below: a job's rows are looked for only to clear them, in a table that holds only
+    # the imports under way, while every index costs each of the rows a big file stages.
+    job = models.ForeignKey("CodJob", null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False)
     token = models.CharField(max_length=36)
     row = models.PositiveIntegerField()
     reference = models.CharField(max_length=64)
@@ -258,7 +260,7 @@ class CodRemittanceStaging(models.Model):
     # deductions differ from it: decided in Python by the rules, so SQL only carries the answer.
     agreed = models.DecimalField(null=True, blank=True, **AMOUNT)
     charge_differs = models.BooleanField(default=False)
-    # No index: only ever read with its row, and an index would cost the matching UPDATE of every row.
+    # No index: only ever read with its row (and an index would make the matching UPDATE of each row write it).
     order = models.ForeignKey(
         "CodOrder", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False
     )

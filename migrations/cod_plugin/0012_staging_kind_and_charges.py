@@ -57,5 +57,10 @@ class Migration(migrations.Migration):
             model_name='codremittancestaging',
             index=models.Index(fields=['token'], name='cod_staging_token'),
         ),
+        migrations.AlterField(
+            model_name='codremittancestaging',
+            name='job',
+            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cod_plugin.codjob'),
+        ),
         migrations.RunPython(scratch_table, logged_table),
     ]
