@@ -32,7 +32,7 @@ from .report_files import ParsedRow, open_report, row_error
 
 log = logging.getLogger("cod_plugin")
 MAX_FILE_BYTES = 64 * 1024 * 1024
-CHUNK_ROWS = 5000
+CHUNK_ROWS = 10_000  # rows staged and committed at a time: the progress bar moves, memory stays flat
 MAX_ERRORS = 1000  # row errors kept on the job; the count of rejected rows has them all
 LOCK_SPACE = 0x434F44 << 32  # "COD": the advisory locks of import jobs, keyed by the job's pk
 
@@ -176,6 +176,7 @@ class Import:
         if existing is not None:
             return {"remittance": existing.pk}
         self.stage(upload, mapping, schedule_of(courier))
+        staging.analyze()
         staging.match(token=self.token, courier_pk=courier.pk)
         self.reject_problems(header.currency, courier.pk)
         if self.counts["rejected"] and not self.apply_valid_rows:
@@ -196,9 +197,10 @@ class Import:
             actor=self.actor,
             field_of=lambda row: "file",
             file=upload,
+            checked=True,
         )
+        # "matched" is both the contract's count of matched rows and LineStatus.MATCHED's: lines matched exactly
         self.counts.update(staging.status_counts(remittance))
-        self.counts["matched"] = remittance.lines.exclude(status=LineStatus.UNKNOWN).count()
         return {"remittance": remittance.pk}
 
     def stage(self, upload: CodRemittanceFile, mapping: CourierReportMapping, schedule) -> None:
@@ -214,7 +216,7 @@ class Import:
         if parsed.errors:
             return self.reject(parsed.errors)
         try:
-            return check_line(parsed.line, currency=report.currency, schedule=schedule, field="")
+            return check_line(parsed.line, currency=report.currency, schedule=schedule, field="", amounts_checked=True)
         except CodError as error:
             name = (error.field or "").lstrip(".")
             error.field = report.field_header(name)
