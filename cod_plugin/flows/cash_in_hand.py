@@ -66,6 +66,7 @@ class HistoryPoint:
     courier_code: str
     currency: str
     amount: Decimal
+    courier_name: str = ""
 
 
 def midnight(day: date) -> datetime:
@@ -167,12 +168,18 @@ def history(*, days: int = HISTORY_DAYS, today: date | None = None) -> list[Hist
     orders = held_orders().filter(not_yet_remitted, payment__created_at__lt=midnight(today + timedelta(days=1)))
     sums = {f"day_{index}": _amount_when(_held_at_end_of(day)) for index, day in enumerate(window)}
     rows = (
-        orders.values("courier__code", "payment__amount_currency")
+        orders.values("courier__code", "courier__name", "payment__amount_currency")
         .annotate(**sums)
         .order_by("courier__code", "payment__amount_currency")
     )
     return [
-        HistoryPoint(day, row["courier__code"], row["payment__amount_currency"], row[f"day_{index}"] or ZERO)
+        HistoryPoint(
+            day,
+            row["courier__code"],
+            row["payment__amount_currency"],
+            row[f"day_{index}"] or ZERO,
+            row["courier__name"],
+        )
         for row in rows
         for index, day in enumerate(window)
     ]
