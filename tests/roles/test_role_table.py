@@ -237,6 +237,7 @@ ORDERS = "/admin/cod_plugin/codorder/"
 QUEUE = "/admin/cod_admin_ui/confirmationqueue/"
 PROFILES = "/admin/cod_plugin/codcustomerprofile/"
 RETURNS = "/admin/cod_plugin/codreturnrequest/"
+COURIERS = "/admin/cod_plugin/courier/"
 ADMIN_ROLES = ("anonymous", "customer", *STAFF)
 
 
@@ -288,6 +289,12 @@ def admin_requests(world: World) -> dict[str, list[tuple[str, str, dict]]]:
         "messages": [("get", "/admin/cod_plugin/notification/", {})],
         "courier events": [("get", "/admin/cod_plugin/courierevent/", {})],
         "overview": [("get", "/admin/cod_admin_ui/codoverview/", {})],
+        "orders: money status": [("get", f"{ORDERS}{pk}/money/", {})],
+        "cash: cash in hand": [("get", f"{COURIERS}cash-in-hand/", {})],
+        "cash: export a period (CSV)": [
+            ("get", f"{COURIERS}cash-export/", {}),
+            ("get", f"{COURIERS}cash-export/", {"start": "2026-01-01", "end": "2026-01-31"}),
+        ],
     }
 
 
