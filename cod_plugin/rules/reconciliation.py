@@ -5,6 +5,7 @@ The statuses are decided by one ordered table (``DECISIONS``): the first fact th
 import (``flows/remittances.py``) matches a whole file in SQL, one CASE over the same table in the same order, so
 a line gets the same status on the set-based path as ``line_status`` gives it here."""
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -195,13 +196,7 @@ def parse_amount(value: object, *, field: str, currency: str, decimal_mark: str 
     elif isinstance(value, Decimal):
         text = str(value)
     elif isinstance(value, str):
-        text = value.strip()
-        if len(text) > NUMBER_TEXT:
-            raise CodError(CodErrorCode.BAD_NUMBER, _("Not an amount."), field=field)
-        thousands = "," if decimal_mark == "." else "."
-        text = text.replace(" ", "").replace("\u00a0", "").replace(thousands, "")
-        if decimal_mark != ".":
-            text = text.replace(decimal_mark, ".")
+        text = _ungrouped(value.strip(), field=field, decimal_mark=decimal_mark)
     else:
         raise CodError(CodErrorCode.BAD_NUMBER, _("Not an amount."), field=field)
     try:
@@ -213,6 +208,25 @@ def parse_amount(value: object, *, field: str, currency: str, decimal_mark: str 
     if not number.is_finite():
         raise CodError(CodErrorCode.BAD_NUMBER, _("Not an amount."), field=field)
     return check_amount(number, field=field, currency=currency)
+
+
+# Thousands in groups of three, by a space or the mark that is not the decimal mark: "1,5" in a file of points is no
+# fifteen, it is a comma where a point was meant.
+_GROUPED = {
+    ".": re.compile(r"[-+]?\d{1,3}(?:[, \u00a0]\d{3})+(?:\.\d*)?"),
+    ",": re.compile(r"[-+]?\d{1,3}(?:[. \u00a0]\d{3})+(?:,\d*)?"),
+}
+
+
+def _ungrouped(text: str, *, field: str, decimal_mark: str) -> str:
+    """The amount's text without its thousands separators, with a point for its decimal mark."""
+    if len(text) > NUMBER_TEXT:
+        raise CodError(CodErrorCode.BAD_NUMBER, _("Not an amount."), field=field)
+    thousands = "," if decimal_mark == "." else "."
+    if any(mark in text for mark in (thousands, " ", "\u00a0")) and not _GROUPED[decimal_mark].fullmatch(text):
+        raise CodError(CodErrorCode.BAD_NUMBER, _("Not an amount: %(value)s") % {"value": text}, field=field)
+    text = text.replace(" ", "").replace("\u00a0", "").replace(thousands, "")
+    return text.replace(decimal_mark, ".") if decimal_mark != "." else text
 
 
 def check_amount(number: Decimal, *, field: str, currency: str) -> Decimal:
@@ -267,7 +281,8 @@ def check_totals(*, total: Decimal, net: Decimal, deductions: dict[str, Decimal]
             message = _("The %(kind)s deductions %(amount)s are not the sum of the lines, %(sum)s.")
             message %= {"kind": kind, "amount": amount, "sum": lines[kind]}
             raise CodError(CodErrorCode.DEDUCTIONS_MISMATCH, message, field="deductions")
-    expected_net = total - sum(deductions.values(), Decimal(0))
+    # The lines' deductions of every kind, whether or not the remittance stated each kind.
+    expected_net = total - sum((lines.get(kind, Decimal(0)) for kind in DEDUCTION_KINDS), Decimal(0))
     if net != expected_net:
         message = _("The net %(net)s is not the total less the deductions, %(expected)s.")
         raise CodError(CodErrorCode.NET_MISMATCH, message % {"net": net, "expected": expected_net}, field="net")
