@@ -61,4 +61,3 @@ class CashAdmin(ReadOnlyAdmin):
 
 def money(amount, currency: str) -> str:
     return formatting.money(amount, currency)
-

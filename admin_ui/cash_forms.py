@@ -45,9 +45,7 @@ def check_size(upload, largest: int) -> None:
 class DepositForm(CashForm):
     amount = forms.DecimalField(label=_("Amount deposited"), max_digits=15, decimal_places=3, min_value=0)
     deposited_on = forms.DateField(label=_("Deposited on"), widget=forms.DateInput(attrs={"type": "date"}))
-    bank_reference = forms.CharField(
-        label=_("Bank reference"), max_length=max_length(CodRemittance, "bank_reference")
-    )
+    bank_reference = forms.CharField(label=_("Bank reference"), max_length=max_length(CodRemittance, "bank_reference"))
 
     def __init__(self, *args, remittance: CodRemittance, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,4 +105,3 @@ class ResolveForm(CashForm):
         found = CodOrder.objects.filter(order_number=number).values_list("pk", "courier_id")
         pks = sorted(found, key=lambda pair: (pair[1] != self.exception.courier_id, pair[0]))
         return pks[0][0] if pks else None
-

@@ -79,7 +79,7 @@ class RemittancePage:
 
     def context(self) -> dict[str, Any]:
         remittance = self.remittance
-        may_deposit = self.may_deposit and remittance.status != Status.SETTLED
+        may_deposit = self.may_deposit and remittance.status == Status.AWAITING_DEPOSIT
         return {
             "remittance": remittance,
             "original": remittance,
@@ -95,7 +95,7 @@ class RemittancePage:
             + f"?remittance={remittance.pk}&status=all",
             "exceptions_shown": EXCEPTIONS_SHOWN,
             "deposit_form": DepositForm(remittance=remittance, auto_id="id_deposit_%s") if may_deposit else None,
-            "statement_form": StatementForm(auto_id="id_statement_%s") if may_deposit else None,
+            "statement_form": StatementForm(auto_id="id_statement_%s") if self.may_deposit else None,
             "deposit_url": self.url("cod_plugin_codremittance_deposit", remittance.pk),
             "statement_url": self.url("cod_plugin_codremittance_statement", remittance.pk),
         }

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cod_plugin import formatting
 from cod_plugin.error_codes import CodError
+from cod_plugin.flows import cash
 from cod_plugin.models import CodRemittance
 from cod_plugin.permissions import may
 
@@ -114,7 +115,11 @@ class CodRemittanceAdmin(UploadViews, CashAdmin):
         return self.render(request, "remittance.html", {**page.context(), "title": title, "subtitle": None})
 
     def get_object(self, request, object_id, from_field=None):
-        return CodRemittance.objects.select_related("courier").filter(pk=object_id).first() if object_id.isdigit() else None
+        return (
+            CodRemittance.objects.select_related("courier").filter(pk=object_id).first()
+            if object_id.isdigit()
+            else None
+        )
 
     # ---- its forms
 
@@ -137,8 +142,6 @@ class CodRemittanceAdmin(UploadViews, CashAdmin):
         return HttpResponseRedirect(self.own_url("change", remittance.pk))
 
     def record_deposit(self, request, remittance: CodRemittance, data: dict) -> None:
-        from cod_plugin.flows import cash
-
         try:
             done = cash.record_deposit(
                 remittance.pk,
@@ -172,12 +175,10 @@ class CodRemittanceAdmin(UploadViews, CashAdmin):
         return HttpResponseRedirect(self.own_url("change", remittance.pk))
 
     def import_statement(self, request, data: bytes) -> None:
-        from cod_plugin.flows import cash
-
         try:
             result = cash.import_statement(cash.parse_statement(data), actor=request.user.get_username())
         except CodError as error:
-            messages.error(request, error.message)
+            messages.error(request, statement_error(error))
             return
         text = gettext(
             "Bank statement imported: %(matched)s settled a remittance, %(differing)s differ from its net "
@@ -186,3 +187,11 @@ class CodRemittanceAdmin(UploadViews, CashAdmin):
         )
         values = {key: getattr(result, key) for key in ("matched", "differing", "unmatched", "duplicates")}
         messages.success(request, text % values)
+
+
+def statement_error(error: CodError) -> str:
+    """The flow's message, with the statement's row when it names one ("rows.3.amount")."""
+    parts = (error.field or "").split(".")
+    if len(parts) >= 2 and parts[0] == "rows" and parts[1].isdigit():
+        return gettext("Row %(row)s: %(message)s") % {"row": parts[1], "message": error.message}
+    return error.message

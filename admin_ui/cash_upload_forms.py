@@ -39,7 +39,9 @@ class UploadForm(CashForm):
         help_text=_("The courier's reference of this remittance, as on its report."),
     )
     remitted_on = forms.DateField(label=_("Remitted on"), widget=forms.DateInput(attrs={"type": "date"}))
-    currency = forms.CharField(label=_("Currency"), min_length=3, max_length=3, widget=forms.TextInput(attrs={"size": 4}))
+    currency = forms.CharField(
+        label=_("Currency"), min_length=3, max_length=3, widget=forms.TextInput(attrs={"size": 4})
+    )
     net = forms.DecimalField(
         label=_("Net deposited"),
         required=False,
