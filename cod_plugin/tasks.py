@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from .couriers.client import RetryableCourierError
-from .flows import confirmation, jobs, notifications, rates, refunds, shipping, sweeps
+from .flows import confirmation, jobs, notifications, rates, refunds, remittance_imports, shipping, sweeps
 from .notifications import RetryableError
 
 
@@ -75,6 +75,16 @@ def run_job(job_pk: int) -> str:
     acks_late: a job is claimed once, so a task delivered again after a worker died does not run it twice.
     """
     return jobs.run(job_pk)
+
+
+@shared_task(acks_late=True)
+def import_remittance(job_pk: int) -> str:
+    """Import a courier's remittance report: stream it into the staging table, then apply it in one transaction.
+
+    acks_late: a worker killed mid-import leaves the task queued; the next delivery takes the job over and starts
+    again (nothing was applied: the remittance is made in the last, single transaction).
+    """
+    return remittance_imports.run_import(job_pk)
 
 
 # The periodic tasks, in the order a sweep runs them: a Celery beat schedule names them (``cod_plugin.tasks.<name>``),

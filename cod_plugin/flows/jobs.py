@@ -23,7 +23,7 @@ from ..error_codes import CodError, CodErrorCode
 from ..models import CodCustomerProfile, CodJob, CodOrder, Courier
 from ..money import round_money
 from ..rules.statuses import CodStatus
-from . import lifecycle, shipping
+from . import enqueue, lifecycle, shipping
 
 CHUNK_SIZE = 100
 log = logging.getLogger("cod_plugin")
@@ -37,8 +37,6 @@ NOT_CONFIRMED, HAS_TRACKING_NUMBER, COURIER_UNAVAILABLE = "not_confirmed", "has_
 def start(kind: str, *, user, order_pks, params: dict | None = None) -> CodJob:
     """A queued job over ``order_pks`` (each once), started by ``user`` in the active language; its task is sent
     when the caller's transaction commits."""
-    from .. import tasks  # tasks.py imports the flows it wraps: looked up when needed, not at import
-
     pks = sorted({int(pk) for pk in order_pks})
     job = CodJob.objects.create(
         kind=kind,
@@ -47,7 +45,7 @@ def start(kind: str, *, user, order_pks, params: dict | None = None) -> CodJob:
         params={**(params or {}), "orders": pks, "actor": user.get_username()},
         total=len(pks),
     )
-    lifecycle.on_commit(tasks.run_job, job.pk)
+    enqueue.on_commit("run_job", job.pk)
     return job
 
 

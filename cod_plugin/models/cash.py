@@ -246,6 +246,7 @@ class CodRemittanceStaging(models.Model):
     token = models.CharField(max_length=36, db_index=True)
     row = models.PositiveIntegerField()
     reference = models.CharField(max_length=64)
+    by = models.CharField(max_length=8, default="tracking")  # what ``reference`` is: "order" or "tracking"
     collected = models.DecimalField(**AMOUNT)
     cod_charge = models.DecimalField(**AMOUNT)
     shipping = models.DecimalField(**AMOUNT)
@@ -253,6 +254,10 @@ class CodRemittanceStaging(models.Model):
     other_deductions = models.DecimalField(**AMOUNT)
     remitted = models.DecimalField(**AMOUNT)
     collected_on = models.DateField(null=True, blank=True)
+    # The courier's agreed charge for this line (None without a schedule in its currency), and whether the line's
+    # deductions differ from it: decided in Python by the rules, so SQL only carries the answer.
+    agreed = models.DecimalField(null=True, blank=True, **AMOUNT)
+    charge_differs = models.BooleanField(default=False)
     order = models.ForeignKey("CodOrder", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False)
 
     class Meta:
