@@ -40,7 +40,7 @@ def import_result(job: CodJob) -> ImportResult:
     params, counts = job.params or {}, job.counts or {}
     errors = list(params.get("errors", []))
     remittance = params.get("remittance")
-    upload = params.get("upload")
+    upload = params.get("file")
     refused = bool(params.get("refused")) and job.status == CodJob.Status.DONE
     rows = sorted({error["row"] for error in errors})
     left_out = ", ".join(str(row) for row in rows[:ROWS_LISTED])

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from cod_plugin import formatting
+from cod_plugin.flows import remittances
 from cod_plugin.models import CodRemittanceFile, CourierReportMapping
 
 PREVIEW_ROWS = 10
@@ -48,10 +49,13 @@ class PreviewTable:
     columns: list[str]
     rows: list[PreviewRow]
     error: str = ""
+    chosen: bool = True  # the mapping names its required columns: the rows can be read
 
 
 def preview_table(upload: CodRemittanceFile, mapping: CourierReportMapping) -> PreviewTable:
-    read = _remittances().preview(upload, mapping, rows=PREVIEW_ROWS)
+    with upload.file.open("rb") as file:
+        read = remittances.preview(file, mapping, PREVIEW_ROWS, currency=upload.currency)
+    chosen = bool(mapping.reference_column and mapping.collected_column)
     mapped = [
         (line_field, label, getattr(mapping, name)) for name, line_field, label in FIELDS if getattr(mapping, name)
     ]
@@ -59,7 +63,8 @@ def preview_table(upload: CodRemittanceFile, mapping: CourierReportMapping) -> P
         header=list(read.columns),
         columns=[f"{label} · {column}" for _line_field, label, column in mapped],
         rows=[_row(parsed, mapped, upload.currency) for parsed in read.rows],
-        error=read.error["message"] if read.error else "",
+        error=read.error["message"] if read.error and chosen else "",
+        chosen=chosen,
     )
 
 
@@ -82,9 +87,3 @@ def _shown(value, currency: str) -> str:
     if isinstance(value, date):
         return formatting.date(value)
     return "" if value is None else str(value)
-
-
-def _remittances():
-    from cod_plugin.flows import remittances  # until the import's flows are merged
-
-    return remittances

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cod_plugin.error_codes import CodError
+from cod_plugin.flows import remittances
 from cod_plugin.models import CodRemittance, CodRemittanceFile, CourierReportMapping
 
 from .cash_base import UPLOAD
@@ -42,7 +43,7 @@ class UploadViews:
     def store(self, request, form: UploadForm) -> CodRemittanceFile | None:
         data = form.cleaned_data
         try:
-            return _remittances().upload(
+            return remittances.upload(
                 data["courier"],
                 data["report"],
                 reference=data["reference"],
@@ -117,14 +118,8 @@ class UploadViews:
             messages.info(request, gettext("This file was imported already: nothing more was done."))
             return HttpResponseRedirect(self.own_url("change", made.pk))
         try:
-            job = _remittances().start_import(upload, user=request.user, apply_valid_rows=apply_valid_rows)
+            job = remittances.start_import(upload, user=request.user, apply_valid_rows=apply_valid_rows)
         except CodError as error:
             messages.error(request, error.message)
             return HttpResponseRedirect(self.own_url("mapping", upload.pk))
         return HttpResponseRedirect(self.admin_url("cod_plugin_codjob_change", job.pk))
-
-
-def _remittances():
-    from cod_plugin.flows import remittances  # until the import's flows are merged
-
-    return remittances

@@ -8,13 +8,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cod_plugin.flows import remittance_imports
 from cod_plugin.models import CodRemittanceFile, Courier, CourierReportMapping
 
 from .cash_forms import CashForm, check_size, max_length
 from .forms import is_currency
 
-# A report of 100,000 lines is about 8 MB as CSV, less as XLSX.
-MAX_REPORT_BYTES = 20 * 1024 * 1024
 REPORT_TYPES = (".csv", ".xlsx")
 DELIMITERS = [(",", _("comma ,")), (";", _("semicolon ;")), ("\t", _("tab")), ("|", _("vertical bar |"))]
 COLUMNS = (
@@ -55,7 +54,7 @@ class UploadForm(CashForm):
         report = self.cleaned_data["report"]
         if not report.name.lower().endswith(REPORT_TYPES):
             raise ValidationError(_("Choose a CSV or XLSX file."), code="file_type")
-        check_size(report, MAX_REPORT_BYTES)
+        check_size(report, remittance_imports.MAX_FILE_BYTES)  # the import's own cap, told before the upload
         return report
 
     def clean_currency(self):
@@ -74,7 +73,7 @@ def check_date_format(value: str) -> str:
     except ValueError:
         read = None
     if read != sample:
-        raise ValidationError(_("Give a format with the day, month and year, such as %%d/%%m/%%Y."), code="invalid")
+        raise ValidationError(_("Give a format with the day, month and year, such as %d/%m/%Y."), code="invalid")
     return value
 
 

@@ -35,7 +35,7 @@ def page(job: CodJob) -> str:
 
 
 def test_a_refused_file_lists_its_errors_and_offers_to_apply_the_valid_rows():
-    job = import_job(errors=ERRORS, refused=True, upload=41)
+    job = import_job(errors=ERRORS, refused=True, file=41)
 
     html = page(job)
 
