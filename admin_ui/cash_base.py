@@ -7,7 +7,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from cod_plugin import formatting
 from cod_plugin.permissions import may
 
 from .base import ReadOnlyAdmin
@@ -57,7 +56,3 @@ class CashAdmin(ReadOnlyAdmin):
         target = request.POST.get("next", "")
         safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False)
         return HttpResponseRedirect(target if target and safe else default)
-
-
-def money(amount, currency: str) -> str:
-    return formatting.money(amount, currency)

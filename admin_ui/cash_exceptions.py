@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from cod_plugin import formatting
 from cod_plugin.error_codes import CodError
@@ -137,7 +138,7 @@ class CodReconciliationExceptionAdmin(CashAdmin):
 
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_resolve"
-        view = self.admin_site.admin_view(self.resolve_view)
+        view = self.admin_site.admin_view(require_POST(self.resolve_view))
         return [path("<int:pk>/resolve/", view, name=name), *super().get_urls()]
 
     # ---- an exception's page
@@ -178,8 +179,6 @@ class CodReconciliationExceptionAdmin(CashAdmin):
 
     def resolve_view(self, request, pk: int):
         self.require(request, RESOLVE)
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         exception = self.get_object(request, str(pk))
         if exception is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))

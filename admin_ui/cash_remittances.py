@@ -10,6 +10,7 @@ from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from cod_plugin import formatting
 from cod_plugin.error_codes import CodError
@@ -85,8 +86,8 @@ class CodRemittanceAdmin(UploadViews, CashAdmin):
         wrap = self.admin_site.admin_view
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         return [
-            path("<int:pk>/deposit/", wrap(self.deposit_view), name=f"{prefix}_deposit"),
-            path("<int:pk>/statement/", wrap(self.statement_view), name=f"{prefix}_statement"),
+            path("<int:pk>/deposit/", wrap(require_POST(self.deposit_view)), name=f"{prefix}_deposit"),
+            path("<int:pk>/statement/", wrap(require_POST(self.statement_view)), name=f"{prefix}_statement"),
             *self.upload_urls(),
             *super().get_urls(),
         ]
@@ -123,17 +124,15 @@ class CodRemittanceAdmin(UploadViews, CashAdmin):
 
     # ---- its forms
 
-    def posted(self, request, pk: int, entry: str):
-        """The remittance a form was posted for, once the user may use ``entry``; None when there is none."""
+    def posted(self, request, pk: int, entry: str) -> CodRemittance | None:
+        """The remittance a form was posted for, once the user may use ``entry``."""
         self.require(request, entry)
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        return CodRemittance.objects.filter(pk=pk).first() or HttpResponseRedirect(self.own_url("changelist"))
+        return CodRemittance.objects.filter(pk=pk).first()
 
     def deposit_view(self, request, pk: int):
         remittance = self.posted(request, pk, DEPOSIT)
-        if not isinstance(remittance, CodRemittance):
-            return remittance
+        if remittance is None:
+            return HttpResponseRedirect(self.own_url("changelist"))
         form = DepositForm(request.POST, remittance=remittance)
         if not form.is_valid():
             messages.error(request, form.errors_text())
@@ -165,8 +164,8 @@ class CodRemittanceAdmin(UploadViews, CashAdmin):
 
     def statement_view(self, request, pk: int):
         remittance = self.posted(request, pk, DEPOSIT)
-        if not isinstance(remittance, CodRemittance):
-            return remittance
+        if remittance is None:
+            return HttpResponseRedirect(self.own_url("changelist"))
         form = StatementForm(request.POST, request.FILES)
         if not form.is_valid():
             messages.error(request, form.errors_text())

@@ -3,11 +3,12 @@ column mapping, made on first use and reused, checked on the file's first rows a
 the import, a job whose page follows it. Routes of the remittances admin (``cash_remittances``)."""
 
 from django.contrib import messages
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from cod_plugin.error_codes import CodError
 from cod_plugin.flows import remittances
@@ -27,7 +28,7 @@ class UploadViews:
         return [
             path("upload/", wrap(self.upload_view), name=f"{prefix}_upload"),
             path("upload/<int:file_pk>/", wrap(self.mapping_view), name=f"{prefix}_mapping"),
-            path("upload/<int:file_pk>/import/", wrap(self.import_view), name=f"{prefix}_import"),
+            path("upload/<int:file_pk>/import/", wrap(require_POST(self.import_view)), name=f"{prefix}_import"),
         ]
 
     def upload_view(self, request):
@@ -107,8 +108,6 @@ class UploadViews:
     def import_view(self, request, file_pk: int):
         """Import a file with its courier's saved mapping; ``apply_valid_rows`` leaves out the rows in error."""
         self.require(request, UPLOAD)
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         upload = get_object_or_404(CodRemittanceFile, pk=file_pk)
         return self.start(request, upload, apply_valid_rows=request.POST.get("apply_valid_rows") == "1")
 
