@@ -63,7 +63,8 @@ def preview_table(upload: CodRemittanceFile, mapping: CourierReportMapping) -> P
         header=list(read.columns),
         columns=[f"{label} · {column}" for _line_field, label, column in mapped],
         rows=[_row(parsed, mapped, upload.currency) for parsed in read.rows],
-        error=read.error["message"] if read.error and chosen else "",
+        # before the columns are chosen only an unreadable file is worth telling
+        error=read.error["message"] if read.error and (chosen or not read.columns) else "",
         chosen=chosen,
     )
 

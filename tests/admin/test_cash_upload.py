@@ -201,3 +201,10 @@ def test_a_reference_of_exactly_100_characters_is_taken(finance, fastship):
     response = upload(finance, fastship, report("T1,1.00,28/11/2026"), reference="R" * 100)
     assert response.status_code == 302
     assert CodRemittanceFile.objects.get().reference == "R" * 100
+
+
+def test_a_file_that_is_no_report_is_told_on_the_mapping_page(finance, fastship):
+    file = SimpleUploadedFile("report.xlsx", b"PK\x03\x04 not really a workbook")
+    response = upload(finance, fastship, file)
+    html = finance.get(response["Location"]).content.decode()
+    assert re.search(r'id="cod-preview-error">The file cannot be read as a CSV or XLSX report', html)
