@@ -64,7 +64,8 @@ def money_statuses(orders: Iterable[CodOrder]) -> dict[int, MoneyStatus]:
     payments = _payments(orders.values())
     lines = _lines(orders)
     exceptions: dict[int, list] = {pk: [] for pk in orders}
-    for item in _open_first(CodReconciliationException.objects.filter(order_id__in=orders)):
+    related = CodReconciliationException.objects.select_related("remittance", "line", "order")
+    for item in _open_first(related.filter(order_id__in=orders)):
         exceptions[item.order_id].append(item)
     return {pk: _status(order, payments.get(pk), lines.get(pk), exceptions[pk]) for pk, order in orders.items()}
 
