@@ -26,6 +26,7 @@ from .order_actions import (
 )
 from .order_courier import AssignCourierForm, couriers_for
 from .order_filters import raised_flags
+from .order_money import MONEY_STATUS, MoneyPanel
 from .settings import COLLECTION_METHODS
 
 CUSTOMER_PREFIXES = ("customer:", "guest:")
@@ -76,6 +77,7 @@ class OrderPage:
             "returns": list(order.returns.all()),
             "refunds": [(refund, formatting.money_of(refund.amount)) for refund in order.refunds.all()],
             "events": self.timeline(),
+            "money": MoneyPanel(order) if self.may(MONEY_STATUS) else None,
             "claim_method": self.methods.get(getattr(claim, "method", ""), ""),
             "payment_method": self.methods.get(getattr(paid, "method", ""), ""),
             **self.actions(),

@@ -20,6 +20,7 @@ from .bulk import BulkActionsMixin
 from .order_actions import REFUSAL_REASONS, PaymentForm, StatusForm, WindowForm, run_action
 from .order_courier import AssignCourierForm
 from .order_filters import ChannelNameFilter, CourierFilter, FlaggedFilter, RegionFilter, raised_flags
+from .order_money import MONEY_STATUS, MoneyPanel
 from .order_page import OrderPage, window_text
 from .order_rows import OrderRows
 
@@ -103,6 +104,7 @@ class CodOrderAdmin(BulkActionsMixin, ReadOnlyAdmin):
             path("<int:pk>/payment/", wrap(self.payment_view), name="cod_plugin_codorder_payment"),
             path("<int:pk>/courier/", wrap(self.courier_view), name="cod_plugin_codorder_courier"),
             path("<int:pk>/voucher/", wrap(self.voucher_view), name="cod_plugin_codorder_voucher"),
+            path("<int:pk>/money/", wrap(self.money_view), name="cod_plugin_codorder_money"),
         ]
         return own + super().get_urls()
 
@@ -131,6 +133,21 @@ class CodOrderAdmin(BulkActionsMixin, ReadOnlyAdmin):
         if not claim.image:
             raise Http404
         return FileResponse(claim.image.open("rb"), filename=claim.image.name.rsplit("/", 1)[-1])
+
+    def money_view(self, request, pk):
+        """The money panel alone, for who may see an order's money."""
+        if not may(request.user, MONEY_STATUS):
+            raise PermissionDenied
+        order = get_object_or_404(models.CodOrder, pk=pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "order": order,
+            "money": MoneyPanel(order),
+            "title": gettext("Money status of COD order %(number)s") % {"number": order.order_number},
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin_ui/cash/money_page.html", context)
 
     def status_view(self, request, pk):
         return run_action(request, pk, StatusForm)

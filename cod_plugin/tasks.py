@@ -3,7 +3,17 @@
 from celery import shared_task
 
 from .couriers.client import RetryableCourierError
-from .flows import confirmation, jobs, notifications, rates, refunds, remittance_imports, shipping, sweeps
+from .flows import (
+    cash_in_hand,
+    confirmation,
+    jobs,
+    notifications,
+    rates,
+    refunds,
+    remittance_imports,
+    shipping,
+    sweeps,
+)
 from .notifications import RetryableError
 
 
@@ -58,6 +68,12 @@ def flag_overdue_refunds() -> int:
     return refunds.flag_overdue_refunds()
 
 
+@shared_task
+def alert_overdue_cash() -> int:
+    """Periodic (daily): e-mail the finance staff which couriers hold cash past their remittance deadline."""
+    return cash_in_hand.alert_overdue()
+
+
 @shared_task(autoretry_for=(RetryableCourierError,), retry_backoff=True, retry_backoff_max=600, max_retries=8)
 def book_shipment(order_pk: int) -> str:
     """Book the confirmed order's shipment (a courier outage is retried with backoff); returns the tracking number.
@@ -97,4 +113,5 @@ SWEEPS = (
     flag_unverified_claims,
     end_suspensions,
     flag_overdue_refunds,
+    alert_overdue_cash,
 )

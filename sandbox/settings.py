@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from sandbox.secret_key import secret_key
@@ -144,6 +145,8 @@ CELERY_BEAT_SCHEDULE = {
     "cod-end-suspensions": {"task": "cod_plugin.tasks.end_suspensions", "schedule": 3600},
     "cod-flag-overdue-refunds": {"task": "cod_plugin.tasks.flag_overdue_refunds", "schedule": 3600},
     "cod-send-pending-notifications": {"task": "cod_plugin.tasks.send_pending_notifications", "schedule": 300},
+    # each morning: finance hears of couriers holding cash past their deadline
+    "cod-alert-overdue-cash": {"task": "cod_plugin.tasks.alert_overdue_cash", "schedule": crontab(hour=7, minute=0)},
 }
 
 # With Redis, one cache for the web processes and the workers: a worker's rate refresh must reach every process.
@@ -159,6 +162,9 @@ if CACHE_URL:
     }
 
 COD_HOST_ADAPTER = "sandbox.store.adapter.StoreAdapter"
+
+# E-mail (the overdue cash alert to finance): printed to the console unless a real backend is named.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 EXCHANGE_BACKEND = os.environ.get("EXCHANGE_BACKEND", "sandbox.store.rates.FixtureRatesBackend")
 OPEN_EXCHANGE_RATES_URL = os.environ.get("OPEN_EXCHANGE_RATES_URL", "https://openexchangerates.org/api/latest.json")

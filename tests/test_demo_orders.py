@@ -1,4 +1,5 @@
-"""``manage.py cod_demo_orders`` on the demo fixtures: the statuses the admin's screens show, made once."""
+"""``manage.py cod_demo_orders`` on the demo fixtures: the statuses the admin's screens show, and the couriers'
+cash finance's screens show, made once."""
 
 import re
 from collections import Counter
@@ -12,11 +13,15 @@ from django.utils import timezone
 
 from admin_ui.overview import rates, refusal_reasons
 from admin_ui.queue import queued
+from cod_plugin.flows.cash_in_hand import cash_in_hand, history
 from cod_plugin.models import (
     CodCustomerProfile,
     CodOrder,
     CodOrderEvent,
+    CodReconciliationException,
     CodRefund,
+    CodRemittance,
+    CodRemittanceLine,
     CodReturnRequest,
     Notification,
 )
@@ -148,10 +153,42 @@ def test_the_orders_list_shows_them(demo_orders, superuser_client):  # noqa: F81
     assert "23 COD orders" in response.content.decode()
 
 
-def test_every_confirmed_order_is_handed_to_the_demo_courier(demo_orders):
+def test_every_confirmed_order_is_handed_to_a_demo_courier(demo_orders):
     handed = CodOrder.objects.exclude(status__in=[CodStatus.PENDING_CONFIRMATION, CodStatus.CANCELLED])
-    assert handed.count() == 17 and set(handed.values_list("courier__code", flat=True)) == {"fastship"}
+    assert handed.count() == 17
+    assert Counter(handed.values_list("courier__code", flat=True)) == {"fastship": 14, "swiftbox": 3}
     assert not CodOrder.objects.filter(status=CodStatus.PENDING_CONFIRMATION).exclude(courier=None).exists()
+
+
+def test_both_couriers_remitted_one_payment_short(demo_orders):
+    # then FastShip remitted its USD and AED cash of more than eight days ago, a week ago; SwiftBox one order
+    remittances = CodRemittance.objects.order_by("reference")
+    today = timezone.localdate()
+    assert [(r.courier.code, r.currency, r.line_count, r.remitted_on) for r in remittances] == [
+        ("fastship", "AED", 1, today - timedelta(days=7)),
+        ("fastship", "USD", 2, today - timedelta(days=7)),
+        ("swiftbox", "USD", 1, today - timedelta(days=6)),
+    ]
+    # and one line is five dollars short: the one open exception
+    (short,) = CodReconciliationException.objects.all()
+    assert (short.kind, short.status, short.courier.code) == ("short", "open", "fastship")
+    assert CodRemittanceLine.objects.get(exceptions=short).status == "short"
+    assert CodRemittance.objects.get(currency="USD", courier__code="fastship").open_exceptions == 1
+
+
+def test_one_courier_holds_overdue_cash_and_the_overview_charts_it(demo_orders, superuser_client):  # noqa: F811
+    # then SwiftBox (three days to remit) holds two orders, one of them overdue; FastShip holds cash on time
+    held = {(row.courier_code, row.currency): row for row in cash_in_hand()}
+    assert set(held) == {("fastship", "AED"), ("fastship", "IDR"), ("swiftbox", "USD")}
+    assert [code for (code, _currency), row in held.items() if row.overdue] == ["swiftbox"]
+    assert (held["swiftbox", "USD"].orders, held["swiftbox", "USD"].overdue_orders) == (2, 1)
+    # and the history rises and falls: FastShip's dollars were held, then remitted
+    fastship_usd = [p.amount for p in history(days=30) if (p.courier_code, p.currency) == ("fastship", "USD")]
+    assert max(fastship_usd) > 0 and fastship_usd[-1] == 0
+    html = superuser_client.get(OVERVIEW).content.decode()
+    assert html.count('<svg class="cod-line-chart"') == 3 and "SwiftBox" in html
+    hand = superuser_client.get("/admin/cod_plugin/courier/cash-in-hand/").content.decode()
+    assert hand.count('class="cod-overdue"') == 1
 
 
 def test_a_second_run_adds_nothing(demo_orders):

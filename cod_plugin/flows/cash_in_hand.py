@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.mail import send_mail
 from django.db.models import Case, Count, DecimalField, FilteredRelation, Min, Q, Sum, Value, When
 from django.utils import timezone
@@ -65,6 +66,7 @@ class HistoryPoint:
     courier_code: str
     currency: str
     amount: Decimal
+    courier_name: str = ""
 
 
 def midnight(day: date) -> datetime:
@@ -166,12 +168,18 @@ def history(*, days: int = HISTORY_DAYS, today: date | None = None) -> list[Hist
     orders = held_orders().filter(not_yet_remitted, payment__created_at__lt=midnight(today + timedelta(days=1)))
     sums = {f"day_{index}": _amount_when(_held_at_end_of(day)) for index, day in enumerate(window)}
     rows = (
-        orders.values("courier__code", "payment__amount_currency")
+        orders.values("courier__code", "courier__name", "payment__amount_currency")
         .annotate(**sums)
         .order_by("courier__code", "payment__amount_currency")
     )
     return [
-        HistoryPoint(day, row["courier__code"], row["payment__amount_currency"], row[f"day_{index}"] or ZERO)
+        HistoryPoint(
+            day,
+            row["courier__code"],
+            row["payment__amount_currency"],
+            row[f"day_{index}"] or ZERO,
+            row["courier__name"],
+        )
         for row in rows
         for index, day in enumerate(window)
     ]
@@ -187,9 +195,13 @@ def _held_at_end_of(day: date) -> Q:
 
 def finance_staff():
     """Active staff holding the cash permission (through a group or their own), with an e-mail address; a
-    superuser is not finance unless given it."""
-    users = get_user_model().objects.with_perm(RECONCILE_CASH, is_active=True, include_superusers=False)
-    return users.filter(is_staff=True).exclude(email="").order_by("pk")
+    superuser is not finance unless given it. Read from Django's permission tables (the store may add other
+    authentication backends, which know nothing of these)."""
+    app_label, codename = RECONCILE_CASH.split(".")
+    perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    holders = Q(groups__permissions__in=perm) | Q(user_permissions__in=perm)
+    users = get_user_model().objects.filter(holders, is_active=True, is_staff=True).exclude(email="")
+    return users.distinct().order_by("pk")
 
 
 def alert_overdue(*, today: date | None = None) -> int:

@@ -239,6 +239,7 @@ PROFILES = "/admin/cod_plugin/codcustomerprofile/"
 RETURNS = "/admin/cod_plugin/codreturnrequest/"
 REMITTANCES = "/admin/cod_plugin/codremittance/"
 EXCEPTIONS = "/admin/cod_plugin/codreconciliationexception/"
+COURIERS = "/admin/cod_plugin/courier/"
 ADMIN_ROLES = ("anonymous", "customer", *STAFF)
 
 
@@ -298,6 +299,12 @@ def admin_requests(world: World) -> dict[str, list[tuple[str, str, dict]]]:
         ],
         "cash: resolve an exception": [
             ("post", f"{EXCEPTIONS}999999/resolve/", {"outcome": "written_off", "note": "x"})
+        ],
+        "orders: money status": [("get", f"{ORDERS}{pk}/money/", {})],
+        "cash: cash in hand": [("get", f"{COURIERS}cash-in-hand/", {})],
+        "cash: export a period (CSV)": [
+            ("get", f"{COURIERS}cash-export/", {}),
+            ("get", f"{COURIERS}cash-export/", {"start": "2026-01-01", "end": "2026-01-31"}),
         ],
     }
 

@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from cod_plugin.flows import confirmation, delivery, payment, refunds, returns
+from cod_plugin.flows import confirmation, delivery, payment, refunds, returns, shipping
 from cod_plugin.host import OrderChanges
 from cod_plugin.models import CodOrder, CodRefund, CodReturnRequest
 from cod_plugin.rules.lifecycle import ConfirmationOutcome
@@ -68,6 +68,11 @@ def modify(quantities: dict[str, int], note: str) -> Step:
 
 def cancel(note: str) -> Step:
     return lambda scene: confirmation.confirm_by_agent(scene.order_pk, ConfirmationOutcome.CANCELLED, note, actor=AGENT)
+
+
+def hand_to(courier_code: str) -> Step:
+    """Dispatch gives the confirmed order to another courier before it ships."""
+    return lambda scene: shipping.assign(scene.order_pk, courier_code, actor=DISPATCH)
 
 
 # ---- the courier's updates, entered by dispatch (with the cash collected: finance's record)

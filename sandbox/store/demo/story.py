@@ -5,7 +5,7 @@ call (a retry due now, a retry due later, one nobody reviewed for days), two con
 two shipped, one out for delivery with a moved appointment, one delivered with a "Paid" claim waiting for the
 courier's record, four completed, two refused (a damaged product; a changed mind, which costs a strike), one back at
 the merchant, one cancelled on the call, and four completed orders with a return: requested, approved, received
-(refund due) and refunded.
+(refund due) and refunded. Three of the US orders go with SwiftBox, the second courier (``cash`` has their money).
 """
 
 from dataclasses import dataclass
@@ -48,8 +48,17 @@ SHIPPED = (*CONFIRMED, (days(1), steps.ship))
 OUT = (*SHIPPED, (days(2), steps.out_for_delivery()))
 
 
-def paid_at_the_door(method: str) -> tuple[tuple[timedelta, Step], ...]:
-    return (*OUT, (days(2) + hours(3), steps.delivered(method)))
+# The same road with SwiftBox: dispatch hands the order over before it ships.
+SWIFT_OUT = (
+    *CONFIRMED,
+    (hours(1.5), steps.hand_to("swiftbox")),
+    (days(1), steps.ship),
+    (days(2), steps.out_for_delivery()),
+)
+
+
+def paid_at_the_door(method: str, road=OUT) -> tuple[tuple[timedelta, Step], ...]:
+    return (*road, (days(2) + hours(3), steps.delivered(method)))
 
 
 STORY: tuple[DemoOrder, ...] = (
@@ -94,7 +103,7 @@ STORY: tuple[DemoOrder, ...] = (
         NEW,
         {"SHOES-001": 1},
         days(6),
-        (*OUT, (days(2) + hours(3), steps.delivered(None)), (days(3), steps.record_payment(CASH))),
+        (*SWIFT_OUT, (days(2) + hours(3), steps.delivered(None)), (days(3), steps.record_payment(CASH))),
     ),
     # refused, returned, cancelled
     DemoOrder(
@@ -126,7 +135,7 @@ STORY: tuple[DemoOrder, ...] = (
         {"HEADPHONES-001": 1, "TSHIRT-001": 2},
         days(11),
         (
-            *paid_at_the_door(CASH),
+            *paid_at_the_door(CASH, SWIFT_OUT),
             (days(9), steps.request_return({"HEADPHONES-001": 1}, ReturnReason.DEFECTIVE, "Left earbud is silent.")),
         ),
     ),
@@ -135,7 +144,7 @@ STORY: tuple[DemoOrder, ...] = (
         {"TSHIRT-001": 3},
         days(10),
         (
-            *paid_at_the_door(CARD),
+            *paid_at_the_door(CARD, SWIFT_OUT),
             (days(7), steps.request_return({"TSHIRT-001": 1}, ReturnReason.NOT_AS_DESCRIBED, "Blue, not navy.")),
             (days(8), steps.approve_return("Send it back with the label we emailed.")),
         ),
