@@ -171,3 +171,19 @@ def test_staff_without_the_finance_role_are_refused(two, email):
     assert client.post(f"{EXCEPTIONS}{short.pk}/resolve/", {"outcome": "written_off", "note": "x"}).status_code == 403
     short.refresh_from_db()
     assert short.status == Status.OPEN
+
+
+def test_the_queue_takes_the_same_queries_for_2_exceptions_as_for_40(finance, two, fastship):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert finance.get(EXCEPTIONS).status_code == 200
+        return len(captured)
+
+    few = queries()
+    orders = delivered(38, fastship, start=9001)
+    remittance(fastship, reference="R-MANY", lines=[(order, "1.00", LineStatus.SHORT) for order in orders])
+    assert CodReconciliationException.objects.count() == 40
+    assert queries() == few

@@ -259,3 +259,15 @@ def test_the_page_says_when_every_line_matched(finance, fastship):
     made = remittance(fastship, reference="R-1", lines=lines_of(delivered(1, fastship)))
     html = finance.get(page_of(made)).content.decode()
     assert "No exceptions: every line matched its order." in html
+
+
+def test_the_list_takes_the_same_queries_for_1_remittance_as_for_20(finance, fastship):
+    def add(index: int) -> None:
+        orders = delivered(2, fastship, start=20000 + index * 10)
+        remittance(fastship, reference=f"R-{index}", lines=[*lines_of(orders[:1]), (orders[1], "1.00", "short")])
+
+    add(0)
+    one = queries(finance, REMITTANCES)
+    for index in range(1, 20):
+        add(index)
+    assert queries(finance, REMITTANCES) == one
