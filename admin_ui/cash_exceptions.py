@@ -136,6 +136,9 @@ class CodReconciliationExceptionAdmin(CashAdmin):
     def resolution_shown(self, exception):
         return resolution(exception)
 
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": _("Exceptions to work"), **(extra_context or {})})
+
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_resolve"
         view = self.admin_site.admin_view(require_POST(self.resolve_view))

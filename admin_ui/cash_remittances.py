@@ -79,7 +79,11 @@ class CodRemittanceAdmin(UploadViews, CashAdmin):
         return formatting.datetime(remittance.created_at)
 
     def changelist_view(self, request, extra_context=None):
-        context = {"may_upload": may(request.user, UPLOAD), "upload_url": self.own_url("upload")}
+        context = {
+            "title": _("Remittances"),
+            "may_upload": may(request.user, UPLOAD),
+            "upload_url": self.own_url("upload"),
+        }
         return super().changelist_view(request, {**context, **(extra_context or {})})
 
     def get_urls(self):
