@@ -9,6 +9,7 @@ from django.http import HttpResponseNotAllowed
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -25,6 +26,7 @@ from .cash_remittance_page import exception_money
 from .order_filters import CourierFilter
 
 Status = CodReconciliationException.Status
+NOTE_SHOWN = 60  # characters of the note in the queue; the exception's page has it whole
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -57,15 +59,16 @@ def age(exception: CodReconciliationException) -> str:
 
 
 def resolution(exception: CodReconciliationException) -> str:
-    """ "Written off by ann@example.com, Dec 1, 2026"; "—" while open."""
+    """ "Written off (“lost parcel”), by ann@example.com, Dec 1, 2026"; "—" while open."""
     if exception.status != Status.RESOLVED:
         return formatting.EMPTY
     values = {
         "outcome": exception.get_outcome_display(),
+        "note": Truncator(exception.note).chars(NOTE_SHOWN),
         "who": exception.resolved_by,
         "when": formatting.date(exception.resolved_at),
     }
-    return gettext("%(outcome)s, by %(who)s, %(when)s") % values
+    return gettext("%(outcome)s (“%(note)s”), by %(who)s, %(when)s") % values
 
 
 @admin.register(CodReconciliationException)

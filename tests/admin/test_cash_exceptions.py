@@ -89,7 +89,7 @@ def test_finance_resolves_an_exception_and_its_page_shows_who_and_when(finance, 
     made.refresh_from_db()
     assert made.open_exceptions == 1
     listed = finance.get(EXCEPTIONS, {"status": "resolved"}).content.decode()
-    assert f"Courier to pay back, by {FINANCE}" in listed
+    assert f"Courier to pay back (“Fastship pays back on the 10th”), by {FINANCE}" in listed
 
 
 def test_an_unknown_line_is_matched_by_hand_to_an_order_of_the_courier(finance, two):

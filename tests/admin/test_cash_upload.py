@@ -208,3 +208,13 @@ def test_a_file_that_is_no_report_is_told_on_the_mapping_page(finance, fastship)
     response = upload(finance, fastship, file)
     html = finance.get(response["Location"]).content.decode()
     assert re.search(r'id="cod-preview-error">The file cannot be read as a CSV or XLSX report', html)
+
+
+def test_staff_without_the_finance_role_cannot_upload_map_or_import(finance, fastship):
+    made = uploaded(finance, fastship, report("T1,1.00,28/11/2026"))
+    support = signed_in("support@example.com")
+    assert upload(support, fastship, report("T2,1.00,28/11/2026")).status_code == 403
+    assert support.get(mapping_url(made.pk)).status_code == 403
+    assert support.post(mapping_url(made.pk), {**MAPPING, "do": "save"}).status_code == 403
+    assert support.post(f"{UPLOAD}{made.pk}/import/", {"apply_valid_rows": "1"}).status_code == 403
+    assert not CourierReportMapping.objects.exists() and not CodJob.objects.exists()
