@@ -237,6 +237,8 @@ ORDERS = "/admin/cod_plugin/codorder/"
 QUEUE = "/admin/cod_admin_ui/confirmationqueue/"
 PROFILES = "/admin/cod_plugin/codcustomerprofile/"
 RETURNS = "/admin/cod_plugin/codreturnrequest/"
+REMITTANCES = "/admin/cod_plugin/codremittance/"
+EXCEPTIONS = "/admin/cod_plugin/codreconciliationexception/"
 COURIERS = "/admin/cod_plugin/courier/"
 ADMIN_ROLES = ("anonymous", "customer", *STAFF)
 
@@ -289,6 +291,15 @@ def admin_requests(world: World) -> dict[str, list[tuple[str, str, dict]]]:
         "messages": [("get", "/admin/cod_plugin/notification/", {})],
         "courier events": [("get", "/admin/cod_plugin/courierevent/", {})],
         "overview": [("get", "/admin/cod_admin_ui/codoverview/", {})],
+        "cash: remittances, their lines and exceptions": [("get", REMITTANCES, {}), ("get", EXCEPTIONS, {})],
+        "cash: upload a report, map its columns": [("get", f"{REMITTANCES}upload/", {})],
+        "cash: record a deposit, import a bank statement": [
+            ("post", f"{REMITTANCES}999999/deposit/", {"amount": "1.00", "bank_reference": "B"}),
+            ("post", f"{REMITTANCES}999999/statement/", {}),
+        ],
+        "cash: resolve an exception": [
+            ("post", f"{EXCEPTIONS}999999/resolve/", {"outcome": "written_off", "note": "x"})
+        ],
         "orders: money status": [("get", f"{ORDERS}{pk}/money/", {})],
         "cash: cash in hand": [("get", f"{COURIERS}cash-in-hand/", {})],
         "cash: export a period (CSV)": [
