@@ -134,11 +134,6 @@ def take_over(job_pk: int) -> bool:
     return abandoned.update(started_at=timezone.now()) == 1
 
 
-def chunked(rows: Iterator, size: int) -> Iterator[list]:
-    while chunk := list(islice(rows, size)):
-        yield chunk
-
-
 class Import:
     """One run of an import job: read, stage, match, then apply or refuse."""
 
@@ -204,11 +199,17 @@ class Import:
         return {"remittance": remittance.pk}
 
     def stage(self, upload: CodRemittanceFile, mapping: CourierReportMapping, schedule) -> None:
+        """Stream the rows into the staging table, CHUNK_ROWS at a time, each chunk committed with the progress;
+        no chunk is ever held as a list: the rows go from the file through the checks into COPY one by one."""
         with upload.file.open("rb") as file, open_report(file, mapping, currency=upload.currency) as report:
             self.progress(total=report.estimate)
-            for chunk in chunked(report.rows(), CHUNK_ROWS):
-                staged = [line for line in map(lambda row: self.checked(row, report, schedule), chunk) if line]
-                staging.load(staged, token=self.token, job_pk=self.job.pk)
+            rows = report.rows()
+            while True:
+                before = self.counts["read"]
+                lines = (self.checked(row, report, schedule) for row in islice(rows, CHUNK_ROWS))
+                staging.load((line for line in lines if line is not None), token=self.token, job_pk=self.job.pk)
+                if self.counts["read"] == before:
+                    return
                 self.progress()
 
     def checked(self, parsed: ParsedRow, report, schedule):

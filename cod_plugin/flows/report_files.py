@@ -199,7 +199,7 @@ def _csv(file, mapping: CourierReportMapping):
 def count_lines(file) -> int:
     """The lines of a CSV file, for the progress bar (read in blocks; the file is read again after)."""
     lines, last = 0, b"\n"
-    while block := file.read(1 << 20):
+    while block := file.read(1 << 16):
         lines += block.count(b"\n")
         last = block[-1:]
     file.seek(0)
