@@ -101,7 +101,7 @@ def check_header(header: Header) -> Header:
         raise CodError(CodErrorCode.BAD_DATE, _("Give a date between the years 2000 and 9000."), field="remittedOn")
 
     def amount(value, field):
-        return None if value is None else rules.check_amount(Decimal(value), field=field, currency=currency)
+        return None if value is None else rules.parse_amount(value, field=field, currency=currency)
 
     deductions = None
     if header.deductions is not None:
@@ -133,9 +133,11 @@ def check_line(
         raise CodError(CodErrorCode.INVALID, _("Say whether it is an order or a tracking number."), field=f"{field}.by")
 
     def amount(name):
+        value = getattr(line, name)
         if amounts_checked:
-            return getattr(line, name)
-        return rules.check_amount(Decimal(getattr(line, name)), field=f"{field}.{name}", currency=currency)
+            return value
+        # any value a caller may pass (a Decimal, a number, a text, None): REQUIRED, BAD_NUMBER or the amount
+        return rules.parse_amount(value, field=f"{field}.{name}", currency=currency, required=name == "collected")
 
     collected = amount("collected")
     deductions = {kind: amount(kind) for kind in rules.DEDUCTION_KINDS}
