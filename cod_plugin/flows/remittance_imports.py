@@ -201,7 +201,7 @@ class Import:
     def stage(self, upload: CodRemittanceFile, mapping: CourierReportMapping, schedule) -> None:
         """Stream the rows into the staging table, CHUNK_ROWS at a time, each chunk committed with the progress;
         no chunk is ever held as a list: the rows go from the file through the checks into COPY one by one."""
-        with upload.file.open("rb") as file, open_report(file, mapping, currency=upload.currency) as report:
+        with upload.file.open("rb") as file, open_report(file, mapping, currency=upload.currency, count=True) as report:
             self.progress(total=report.estimate)
             rows = report.rows()
             while True:

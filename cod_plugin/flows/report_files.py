@@ -37,7 +37,6 @@ ZIP_MAGIC = b"PK\x03\x04"
 DATES_KEPT = 1000
 # Amounts in the plainest notation, by decimal mark: up to the 12 digits before the mark that an amount column holds.
 PLAIN_AMOUNT = {".": re.compile(r" *\d{1,12}(?:\.(\d*))? *"), ",": re.compile(r" *\d{1,12}(?:,(\d*))? *")}
-FIELD_LIMIT = 10_000  # characters in one CSV cell: more is no report this reads
 
 
 @dataclass
@@ -173,26 +172,28 @@ def text_of(cell) -> str:
 
 
 @contextmanager
-def open_report(file, mapping: CourierReportMapping, *, currency: str, mapped: bool = True) -> Iterator[Report]:
+def open_report(
+    file, mapping: CourierReportMapping, *, currency: str, mapped: bool = True, count: bool = False
+) -> Iterator[Report]:
     """The report in ``file`` (binary, seekable: an upload or a stored file), CSV or XLSX by its content.
-    UNREADABLE_FILE when it is neither; MISSING_COLUMN when the mapping names a column it lacks."""
+    UNREADABLE_FILE when it is neither; MISSING_COLUMN when the mapping names a column it lacks. ``count``: its
+    rows are counted first (``Report.estimate``, for a progress bar; a CSV file is read twice)."""
     file.seek(0)
     is_xlsx = file.read(4) == ZIP_MAGIC
     file.seek(0)
     opener = _xlsx if is_xlsx else _csv
-    with opener(file, mapping) as (cells, estimate):
+    with opener(file, mapping, count=count) as (cells, estimate):
         yield Report(cells, mapping, currency=currency, estimate=estimate, mapped=mapped)
 
 
 @contextmanager
-def _csv(file, mapping: CourierReportMapping):
-    estimate = count_lines(file) - 1
+def _csv(file, mapping: CourierReportMapping, *, count: bool):
+    estimate = count_lines(file) - 1 if count else 0
     text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
-    previous = csv.field_size_limit(FIELD_LIMIT)
     try:
+        # a cell longer than the csv module's limit (131,072 characters) is csv.Error: UNREADABLE_FILE
         yield csv.reader(text, delimiter=mapping.delimiter or ","), estimate
     finally:
-        csv.field_size_limit(previous)
         text.detach()  # the caller's file stays open: it is the caller's to close
 
 
@@ -207,7 +208,7 @@ def count_lines(file) -> int:
 
 
 @contextmanager
-def _xlsx(file, mapping: CourierReportMapping):
+def _xlsx(file, mapping: CourierReportMapping, *, count: bool):
     from openpyxl import load_workbook
 
     try:
