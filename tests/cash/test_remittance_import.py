@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cod_plugin.error_codes import CodError
 from cod_plugin.flows import remittance_imports, remittances
@@ -249,3 +251,17 @@ def test_preview_reads_an_xlsx_report(fastship):
     assert shown.columns == ["AWB", "COD Amount", "Delivered"]
     assert shown.rows[0].line.collected == Decimal("105.50") and shown.rows[0].line.collected_on == date(2026, 11, 29)
     assert [error["code"] for error in shown.rows[1].errors] == ["bad_number"]
+
+
+def test_an_import_takes_the_same_queries_for_10_and_200_rows(fastship, clerk):
+    mapping_for(fastship)
+    counts = []
+    for size, reference in ((10, "R-10"), (200, "R-200")):
+        rows = [(order_of(fastship).tracking_number, "105.00") for _ in range(size)]
+        job = remittances.start_import(upload(fastship, csv_file(rows), clerk, reference=reference), user=clerk)
+        with CaptureQueriesContext(connection) as queries:
+            remittances.run_import(job.pk)
+        job.refresh_from_db()
+        assert job.counts["matched"] == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
