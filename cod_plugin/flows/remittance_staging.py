@@ -71,7 +71,7 @@ def load(lines: Iterable[StagedLine], *, token: str, job_pk: int | None = None) 
     count, batch = 0, []
     with connection.cursor() as cursor:
         for line in lines:
-            batch.append((token, job_pk, *line.values()))
+            batch.append((token, job_pk, *line))
             if len(batch) >= BULK_BATCH:
                 cursor.executemany(sql, batch)
                 count, batch = count + len(batch), []
@@ -86,7 +86,7 @@ def _copy(lines: Iterable[StagedLine], *, token: str, job_pk: int | None) -> int
     with connection.cursor() as cursor, cursor.copy(f"COPY {STAGING} ({columns}) FROM STDIN") as copy:
         copy.set_types(COPY_TYPES)  # told once, not looked up for every value
         for line in lines:
-            copy.write_row((token, job_pk, *line.values()))
+            copy.write_row((token, job_pk, *line))
             count += 1
     return count
 

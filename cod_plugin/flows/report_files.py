@@ -73,6 +73,7 @@ class Report:
             raise unreadable(1)
         self.columns = [text_of(cell) for cell in header]
         self.positions = self._positions() if mapped else {}
+        self.mapped = list(self.positions.items())
         self.dates: dict[str, object] = {}
         self.places, self.quantum = minor_units(currency), quantum(currency)
         self.plain = PLAIN_AMOUNT[getattr(mapping, "decimal_mark", ".") or "."]
@@ -101,13 +102,14 @@ class Report:
             if cells is None:
                 return
             number += 1
-            if any(text_of(cell) for cell in cells):
+            if not blank(cells):
                 yield self.parse(number, cells)
 
     def parse(self, number: int, cells: list) -> ParsedRow:
         values, errors = {}, []
-        for line_field, (index, header) in self.positions.items():
-            cell = cells[index] if index < len(cells) else None
+        width = len(cells)
+        for line_field, (index, header) in self.mapped:
+            cell = cells[index] if index < width else None
             try:
                 values[line_field] = self.read(line_field, cell, header)
             except CodError as error:
@@ -160,6 +162,14 @@ class Report:
     def field_header(self, line_field: str) -> str:
         """The column a line's field came from, as the file names it (errors found after parsing name it)."""
         return self.positions.get(line_field, (0, line_field))[1]
+
+
+def blank(cells) -> bool:
+    """A row with nothing in it (a spreadsheet's empty row between blocks): skipped, keeping its number."""
+    for cell in cells:
+        if cell is not None and (not isinstance(cell, str) or cell.strip()):
+            return False
+    return True
 
 
 def text_of(cell) -> str:
