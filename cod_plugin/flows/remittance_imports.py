@@ -149,7 +149,8 @@ class Import:
         staging.clear(job_pk=self.job.pk)
         try:
             upload = CodRemittanceFile.objects.select_related("courier").get(pk=self.job.params["file"])
-            result = self.work(upload)
+            with staging.without_jit():
+                result = self.work(upload)
         except CodError as error:
             return self.finish(CodJob.Status.FAILED, error=error.message, errors=[row_error(0, error)])
         except Exception:
