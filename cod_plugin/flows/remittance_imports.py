@@ -144,6 +144,7 @@ class Import:
         self.counts = fresh_counts()
         self.errors: list[dict] = []
         self.token = str(uuid.uuid4())
+        self.reference_column = "reference"  # the file's name for it, once the file is open
 
     def run(self) -> str:
         staging.clear(job_pk=self.job.pk)
@@ -204,6 +205,7 @@ class Import:
         no chunk is ever held as a list: the rows go from the file through the checks into COPY one by one."""
         with upload.file.open("rb") as file, open_report(file, mapping, currency=upload.currency, count=True) as report:
             self.progress(total=report.estimate)
+            self.reference_column = report.field_header("reference")
             rows = report.rows()
             while True:
                 before = self.counts["read"]
@@ -230,7 +232,7 @@ class Import:
 
     def reject_problems(self, currency: str, courier_pk: int) -> None:
         for problem in staging.problems(token=self.token, currency=currency, strict=False, courier_pk=courier_pk):
-            error = staging.refuse(problem, field="reference")
+            error = staging.refuse(problem, field=self.reference_column)
             self.reject([row_error(problem.row, error)])
 
     def progress(self, *, total: int | None = None) -> None:

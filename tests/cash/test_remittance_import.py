@@ -116,14 +116,14 @@ def test_a_row_naming_an_order_already_named_is_a_duplicate(fastship, clerk):
     mapping_for(fastship)
     order = order_of(fastship)
     job = imported(fastship, csv_file([(order.tracking_number, "105"), (order.tracking_number, "105")]), clerk)
-    assert codes(job) == [(3, "reference", "duplicate_line")] and job.params["refused"]
+    assert codes(job) == [(3, "AWB", "duplicate_line")] and job.params["refused"]
 
 
 def test_an_order_in_another_currency_is_a_row_error(fastship, clerk):
     mapping_for(fastship)
     mine, euros = order_of(fastship), order_of(fastship, currency="EUR")
     job = imported(fastship, csv_file([(mine.tracking_number, "105"), (euros.tracking_number, "105")]), clerk)
-    assert codes(job) == [(3, "reference", "currency_mismatch")]
+    assert codes(job) == [(3, "AWB", "currency_mismatch")]
 
 
 def test_a_comma_decimal_mark_and_a_semicolon_delimiter(fastship, clerk):
