@@ -168,3 +168,20 @@ def test_a_call_takes_10000_lines_and_not_one_more(api, finance, fastship):
     assert at["errors"] == [] and at["remittance"]["lineCount"] == 10_000
     assert at["remittance"]["total"]["amount"] == "1030000.00"
     assert errors(past) == [("lines", "INVALID")]
+
+
+def test_a_line_reference_of_64_characters_and_a_courier_code_of_51(api, finance, fastship):
+    data = posted([{"trackingNumber": "T" * 64, "collected": "1.00"}], courier="fastship")
+    assert create(api, finance, data)["errors"] == []
+    too_long = posted([{"trackingNumber": "T", "collected": "1.00"}], courier="f" * 51, reference="R-2")
+    assert errors(create(api, finance, too_long)) == [("courier", "INVALID")]
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [("2000-01-01", []), ("8999-12-31", []), ("1999-12-31", ["BAD_DATE"]), ("9000-01-01", ["BAD_DATE"])],
+)
+def test_a_remittance_date_between_the_years_2000_and_9000(api, fastship, day, expected):
+    courier, token = fastship
+    payload = create(api, token, {**posted([line(delivered(courier))]), "remittedOn": day})
+    assert [code for _, code in errors(payload)] == expected

@@ -103,7 +103,7 @@ def test_listing_1_or_20_remittances_takes_the_same_queries(api, finance, fastsh
             remittance(fastship[0], reference=f"R-{size}-{number}")
         counts[size], data = count(api, LIST, {"first": 100, "filter": {"remittedTo": "2030-01-01"}}, finance)
         assert data["codRemittances"]["totalCount"] == (1 if size == 1 else 21)
-    assert counts[1] == counts[20], counts
+    assert set(counts.values()) == {6}, counts  # user, courier account, permissions (2), count, page
 
 
 def test_one_remittance_with_its_lines_and_exceptions(api, finance, fastship, slowship):
@@ -167,4 +167,4 @@ def test_a_remittance_with_5_or_150_lines_takes_the_same_queries(api, finance, f
             add_line(made, row=row, order=order, collected="1.00", status="short" if order else "unknown")
         counts[size], data = count(api, DETAIL, {"id": gid("CodRemittance", made.pk), "first": 100}, finance)
         assert len(data["codRemittance"]["lines"]["edges"]) == min(size, 100)
-    assert counts[5] == counts[150], counts
+    assert set(counts.values()) == {9}, counts  # user, courier, permissions (2), remittance, 2 + 2 pages

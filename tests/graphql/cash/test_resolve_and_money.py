@@ -113,7 +113,7 @@ def test_money_of_a_list_of_orders_takes_the_same_queries_for_1_or_20(api, finan
             data = api(query, token=finance)
         counts[size] = len(captured)
         assert all(edge["node"]["money"]["openExceptions"] == 1 for edge in data["codOrders"]["edges"])
-    assert counts[1] == counts[20], counts
+    assert set(counts.values()) == {13}, counts  # the money: 3 of them, for the whole page
 
 
 CASH = """query($courier: String) { codCashInHand(courier: $courier) {
