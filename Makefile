@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 FIXTURES := fixtures/01_store.json fixtures/02_cod.json fixtures/03_rates.json
 
-.PHONY: install demo demo-oscar test lint schema messages fuzz bench-eligibility bench-webhooks bench-admin clean
+.PHONY: install demo demo-oscar test lint schema messages fuzz bench-eligibility bench-webhooks bench-admin bench-remittance clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -91,6 +91,9 @@ bench-webhooks: install
 
 bench-admin: install
 	$(PY) bench/admin.py
+
+bench-remittance: install
+	$(PY) bench/remittance.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info sandbox/db.sqlite3 sandbox/oscar_shop/db.sqlite3

@@ -134,11 +134,6 @@ def take_over(job_pk: int) -> bool:
     return abandoned.update(started_at=timezone.now()) == 1
 
 
-def chunked(rows: Iterator, size: int) -> Iterator[list]:
-    while chunk := list(islice(rows, size)):
-        yield chunk
-
-
 class Import:
     """One run of an import job: read, stage, match, then apply or refuse."""
 
@@ -149,12 +144,14 @@ class Import:
         self.counts = fresh_counts()
         self.errors: list[dict] = []
         self.token = str(uuid.uuid4())
+        self.reference_column = "reference"  # the file's name for it, once the file is open
 
     def run(self) -> str:
         staging.clear(job_pk=self.job.pk)
         try:
             upload = CodRemittanceFile.objects.select_related("courier").get(pk=self.job.params["file"])
-            result = self.work(upload)
+            with staging.without_jit():
+                result = self.work(upload)
         except CodError as error:
             return self.finish(CodJob.Status.FAILED, error=error.message, errors=[row_error(0, error)])
         except Exception:
@@ -204,11 +201,18 @@ class Import:
         return {"remittance": remittance.pk}
 
     def stage(self, upload: CodRemittanceFile, mapping: CourierReportMapping, schedule) -> None:
-        with upload.file.open("rb") as file, open_report(file, mapping, currency=upload.currency) as report:
+        """Stream the rows into the staging table, CHUNK_ROWS at a time, each chunk committed with the progress;
+        no chunk is ever held as a list: the rows go from the file through the checks into COPY one by one."""
+        with upload.file.open("rb") as file, open_report(file, mapping, currency=upload.currency, count=True) as report:
             self.progress(total=report.estimate)
-            for chunk in chunked(report.rows(), CHUNK_ROWS):
-                staged = [line for line in map(lambda row: self.checked(row, report, schedule), chunk) if line]
-                staging.load(staged, token=self.token, job_pk=self.job.pk)
+            self.reference_column = report.field_header("reference")
+            rows = report.rows()
+            while True:
+                before = self.counts["read"]
+                lines = (self.checked(row, report, schedule) for row in islice(rows, CHUNK_ROWS))
+                staging.load((line for line in lines if line is not None), token=self.token, job_pk=self.job.pk)
+                if self.counts["read"] == before:
+                    return
                 self.progress()
 
     def checked(self, parsed: ParsedRow, report, schedule):
@@ -228,7 +232,7 @@ class Import:
 
     def reject_problems(self, currency: str, courier_pk: int) -> None:
         for problem in staging.problems(token=self.token, currency=currency, strict=False, courier_pk=courier_pk):
-            error = staging.refuse(problem, field="reference")
+            error = staging.refuse(problem, field=self.reference_column)
             self.reject([row_error(problem.row, error)])
 
     def progress(self, *, total: int | None = None) -> None:

@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -43,9 +44,9 @@ class Line:
     collected_on: date | None = None
 
 
-@dataclass(frozen=True)
-class StagedLine:
-    """A line checked and ready for the staging table, in the order of ``STAGED_COLUMNS``."""
+class StagedLine(NamedTuple):
+    """A line checked and ready for the staging table: a tuple in the order of its columns (``STAGED_COLUMNS``),
+    written to COPY as it is (an import makes hundreds of thousands)."""
 
     row: int
     reference: str
@@ -60,24 +61,8 @@ class StagedLine:
     agreed: Decimal | None
     charge_differs: bool
 
-    def values(self) -> tuple:
-        return tuple(getattr(self, name) for name in STAGED_COLUMNS)
 
-
-STAGED_COLUMNS = (
-    "row",
-    "reference",
-    "by",
-    "collected",
-    "cod_charge",
-    "shipping",
-    "return_shipping",
-    "other_deductions",
-    "remitted",
-    "collected_on",
-    "agreed",
-    "charge_differs",
-)
+STAGED_COLUMNS = StagedLine._fields
 
 
 def schedule_of(courier: Courier) -> rules.ChargeSchedule | None:
@@ -101,7 +86,7 @@ def check_header(header: Header) -> Header:
         raise CodError(CodErrorCode.BAD_DATE, _("Give a date between the years 2000 and 9000."), field="remittedOn")
 
     def amount(value, field):
-        return None if value is None else rules.check_amount(Decimal(value), field=field, currency=currency)
+        return None if value is None else rules.parse_amount(value, field=field, currency=currency)
 
     deductions = None
     if header.deductions is not None:
@@ -133,9 +118,11 @@ def check_line(
         raise CodError(CodErrorCode.INVALID, _("Say whether it is an order or a tracking number."), field=f"{field}.by")
 
     def amount(name):
+        value = getattr(line, name)
         if amounts_checked:
-            return getattr(line, name)
-        return rules.check_amount(Decimal(getattr(line, name)), field=f"{field}.{name}", currency=currency)
+            return value
+        # any value a caller may pass (a Decimal, a number, a text, None): REQUIRED, BAD_NUMBER or the amount
+        return rules.parse_amount(value, field=f"{field}.{name}", currency=currency, required=name == "collected")
 
     collected = amount("collected")
     deductions = {kind: amount(kind) for kind in rules.DEDUCTION_KINDS}
@@ -186,7 +173,7 @@ class Fingerprint:
         self._add("header", header.reference, header.remitted_on, header.currency, header.total, header.net, deductions)
 
     def add(self, line: StagedLine) -> None:
-        self._add("line", *line.values()[:10])
+        self._add("line", *line[:10])  # what was received: not the agreed charge worked out from it
 
     def _add(self, *parts) -> None:
         self.digest.update(repr(tuple(canonical(part) for part in parts)).encode())

@@ -40,17 +40,18 @@ def create(
         return f"lines.{index_of_row[row]}"
 
     token = str(uuid.uuid4())
-    return record(
-        courier,
-        header,
-        fingerprint=fingerprint.hexdigest(),
-        load=lambda: staging.load(staged, token=token),
-        token=token,
-        strict=strict,
-        source=source,
-        actor=actor,
-        field_of=field_of,
-    )
+    with staging.without_jit():
+        return record(
+            courier,
+            header,
+            fingerprint=fingerprint.hexdigest(),
+            load=lambda: staging.load(staged, token=token),
+            token=token,
+            strict=strict,
+            source=source,
+            actor=actor,
+            field_of=field_of,
+        )
 
 
 def checked_lines(lines: Iterable[Line], *, header: Header, schedule) -> tuple[list, Totals, Fingerprint]:

@@ -37,7 +37,6 @@ ZIP_MAGIC = b"PK\x03\x04"
 DATES_KEPT = 1000
 # Amounts in the plainest notation, by decimal mark: up to the 12 digits before the mark that an amount column holds.
 PLAIN_AMOUNT = {".": re.compile(r" *\d{1,12}(?:\.(\d*))? *"), ",": re.compile(r" *\d{1,12}(?:,(\d*))? *")}
-FIELD_LIMIT = 10_000  # characters in one CSV cell: more is no report this reads
 
 
 @dataclass
@@ -74,6 +73,7 @@ class Report:
             raise unreadable(1)
         self.columns = [text_of(cell) for cell in header]
         self.positions = self._positions() if mapped else {}
+        self.mapped = list(self.positions.items())
         self.dates: dict[str, object] = {}
         self.places, self.quantum = minor_units(currency), quantum(currency)
         self.plain = PLAIN_AMOUNT[getattr(mapping, "decimal_mark", ".") or "."]
@@ -102,13 +102,14 @@ class Report:
             if cells is None:
                 return
             number += 1
-            if any(text_of(cell) for cell in cells):
+            if not blank(cells):
                 yield self.parse(number, cells)
 
     def parse(self, number: int, cells: list) -> ParsedRow:
         values, errors = {}, []
-        for line_field, (index, header) in self.positions.items():
-            cell = cells[index] if index < len(cells) else None
+        width = len(cells)
+        for line_field, (index, header) in self.mapped:
+            cell = cells[index] if index < width else None
             try:
                 values[line_field] = self.read(line_field, cell, header)
             except CodError as error:
@@ -163,6 +164,14 @@ class Report:
         return self.positions.get(line_field, (0, line_field))[1]
 
 
+def blank(cells) -> bool:
+    """A row with nothing in it (a spreadsheet's empty row between blocks): skipped, keeping its number."""
+    for cell in cells:
+        if cell is not None and (not isinstance(cell, str) or cell.strip()):
+            return False
+    return True
+
+
 def text_of(cell) -> str:
     """A cell as text: a spreadsheet's whole number (a tracking number typed as a number) without ".0"."""
     if cell is None:
@@ -173,33 +182,35 @@ def text_of(cell) -> str:
 
 
 @contextmanager
-def open_report(file, mapping: CourierReportMapping, *, currency: str, mapped: bool = True) -> Iterator[Report]:
+def open_report(
+    file, mapping: CourierReportMapping, *, currency: str, mapped: bool = True, count: bool = False
+) -> Iterator[Report]:
     """The report in ``file`` (binary, seekable: an upload or a stored file), CSV or XLSX by its content.
-    UNREADABLE_FILE when it is neither; MISSING_COLUMN when the mapping names a column it lacks."""
+    UNREADABLE_FILE when it is neither; MISSING_COLUMN when the mapping names a column it lacks. ``count``: its
+    rows are counted first (``Report.estimate``, for a progress bar; a CSV file is read twice)."""
     file.seek(0)
     is_xlsx = file.read(4) == ZIP_MAGIC
     file.seek(0)
     opener = _xlsx if is_xlsx else _csv
-    with opener(file, mapping) as (cells, estimate):
+    with opener(file, mapping, count=count) as (cells, estimate):
         yield Report(cells, mapping, currency=currency, estimate=estimate, mapped=mapped)
 
 
 @contextmanager
-def _csv(file, mapping: CourierReportMapping):
-    estimate = count_lines(file) - 1
+def _csv(file, mapping: CourierReportMapping, *, count: bool):
+    estimate = count_lines(file) - 1 if count else 0
     text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
-    previous = csv.field_size_limit(FIELD_LIMIT)
     try:
+        # a cell longer than the csv module's limit (131,072 characters) is csv.Error: UNREADABLE_FILE
         yield csv.reader(text, delimiter=mapping.delimiter or ","), estimate
     finally:
-        csv.field_size_limit(previous)
         text.detach()  # the caller's file stays open: it is the caller's to close
 
 
 def count_lines(file) -> int:
     """The lines of a CSV file, for the progress bar (read in blocks; the file is read again after)."""
     lines, last = 0, b"\n"
-    while block := file.read(1 << 20):
+    while block := file.read(1 << 16):
         lines += block.count(b"\n")
         last = block[-1:]
     file.seek(0)
@@ -207,7 +218,7 @@ def count_lines(file) -> int:
 
 
 @contextmanager
-def _xlsx(file, mapping: CourierReportMapping):
+def _xlsx(file, mapping: CourierReportMapping, *, count: bool):
     from openpyxl import load_workbook
 
     try:

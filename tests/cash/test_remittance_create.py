@@ -233,3 +233,19 @@ def test_matching_takes_the_same_queries_for_10_and_200_lines(fastship):
         assert remittance.line_count == size
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.parametrize(
+    "value, code",
+    [(None, "required"), ("ten", "bad_number"), (Decimal("NaN"), "bad_number"), (True, "bad_number")],
+)
+def test_an_amount_that_is_no_amount_is_refused(fastship, value, code):
+    bad = remittances.Line(row=1, reference=order_of(fastship).tracking_number, by="tracking", collected=value)
+    error = refused(fastship, [bad])
+    assert (error.code, error.field) == (code, "lines.0.collected")
+
+
+def test_a_line_naming_neither_an_order_nor_a_tracking_number_is_refused(fastship):
+    odd = remittances.Line(row=1, reference="X", by="parcel", collected=Decimal(1))
+    assert refused(fastship, [odd]).field == "lines.0.by"
+    assert refused(fastship, [line(1, "A"), line(1, "B")]).field == "lines.1.row"

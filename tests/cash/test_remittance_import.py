@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cod_plugin.error_codes import CodError
 from cod_plugin.flows import remittance_imports, remittances
@@ -114,14 +116,14 @@ def test_a_row_naming_an_order_already_named_is_a_duplicate(fastship, clerk):
     mapping_for(fastship)
     order = order_of(fastship)
     job = imported(fastship, csv_file([(order.tracking_number, "105"), (order.tracking_number, "105")]), clerk)
-    assert codes(job) == [(3, "reference", "duplicate_line")] and job.params["refused"]
+    assert codes(job) == [(3, "AWB", "duplicate_line")] and job.params["refused"]
 
 
 def test_an_order_in_another_currency_is_a_row_error(fastship, clerk):
     mapping_for(fastship)
     mine, euros = order_of(fastship), order_of(fastship, currency="EUR")
     job = imported(fastship, csv_file([(mine.tracking_number, "105"), (euros.tracking_number, "105")]), clerk)
-    assert codes(job) == [(3, "reference", "currency_mismatch")]
+    assert codes(job) == [(3, "AWB", "currency_mismatch")]
 
 
 def test_a_comma_decimal_mark_and_a_semicolon_delimiter(fastship, clerk):
@@ -216,3 +218,50 @@ def test_preview_shows_the_first_rows_and_saves_nothing(fastship):
     wrong = remittances.preview(csv_file(rows), mapping)
     assert wrong.columns == ["AWB", "COD Amount"] and wrong.error["code"] == "missing_column" and wrong.rows == []
     assert not CodRemittanceFile.objects.exists() and not CodRemittanceStaging.objects.exists()
+
+
+def test_dates_at_their_limits_and_one_day_past(fastship, clerk):
+    mapping_for(fastship, date_column="Date", date_format="%d/%m/%Y")
+    first, last, before, after = (order_of(fastship) for _ in range(4))
+    rows = [
+        (first.tracking_number, "105", "01/01/2000"),
+        (last.tracking_number, "105", "31/12/8999"),
+        (before.tracking_number, "105", "31/12/1999"),
+        (after.tracking_number, "105", "01/01/9000"),
+    ]
+    job = imported(fastship, csv_file(rows, header=("AWB", "COD Amount", "Date")), clerk, apply_valid_rows=True)
+    assert codes(job) == [(4, "Date", "bad_date"), (5, "Date", "bad_date")]
+    lines = CodRemittance.objects.get(pk=job.params["remittance"]).lines.all()
+    assert [line.collected_on for line in lines] == [date(2000, 1, 1), date(8999, 12, 31)]
+
+
+def test_a_file_with_no_rows_applies_nothing(fastship, clerk):
+    mapping_for(fastship)
+    job = imported(fastship, csv_file([]), clerk)
+    assert job.status == CodJob.Status.FAILED and codes(job) == [(0, "file", "empty_remittance")]
+    empty = imported(fastship, SimpleUploadedFile("empty.csv", b""), clerk, reference="R-2")
+    assert codes(empty) == [(0, "file", "unreadable_file")]
+    assert not CodRemittance.objects.exists()
+
+
+def test_preview_reads_an_xlsx_report(fastship):
+    mapping = mapping_for(fastship, date_column="Delivered")
+    rows = [("TRK1", 105.5, datetime(2026, 11, 29)), ("TRK2", "abc", None)]
+    shown = remittances.preview(xlsx_file(rows, header=("AWB", "COD Amount", "Delivered")), mapping)
+    assert shown.columns == ["AWB", "COD Amount", "Delivered"]
+    assert shown.rows[0].line.collected == Decimal("105.50") and shown.rows[0].line.collected_on == date(2026, 11, 29)
+    assert [error["code"] for error in shown.rows[1].errors] == ["bad_number"]
+
+
+def test_an_import_takes_the_same_queries_for_10_and_200_rows(fastship, clerk):
+    mapping_for(fastship)
+    counts = []
+    for size, reference in ((10, "R-10"), (200, "R-200")):
+        rows = [(order_of(fastship).tracking_number, "105.00") for _ in range(size)]
+        job = remittances.start_import(upload(fastship, csv_file(rows), clerk, reference=reference), user=clerk)
+        with CaptureQueriesContext(connection) as queries:
+            remittances.run_import(job.pk)
+        job.refresh_from_db()
+        assert job.counts["matched"] == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
