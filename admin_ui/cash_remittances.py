@@ -121,7 +121,7 @@ class CodRemittanceAdmin(UploadViews, CashAdmin):
 
     def get_object(self, request, object_id, from_field=None):
         return (
-            CodRemittance.objects.select_related("courier").filter(pk=object_id).first()
+            CodRemittance.objects.select_related("courier", "file").filter(pk=object_id).first()
             if object_id.isdigit()
             else None
         )

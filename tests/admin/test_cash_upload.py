@@ -137,6 +137,7 @@ def test_import_saves_the_mapping_runs_the_job_and_its_page_links_to_the_remitta
     html = finance.get(response["Location"]).content.decode()
     assert f'href="/admin/cod_plugin/codremittance/{remittance.pk}/change/"' in html
     assert "Rows read: 2" in html and "Unknown order: 1" in html
+    assert "File: fastship-nov.csv" in finance.get(f"{REMITTANCES}{remittance.pk}/change/").content.decode()
 
     # and the same file again adds nothing: it is the remittance already made
     again = upload(finance, fastship, report(*rows))
