@@ -146,7 +146,10 @@ def fill(count: int, courier_pk: int, *, refill: bool) -> str:
     defaults = {f.attname: f.get_default() for f in fields}
     columns = ", ".join(f'"{f.column}"' for f in fields)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("TRUNCATE cod_plugin_codremittance, cod_plugin_codorder RESTART IDENTITY CASCADE")
+        cursor.execute(
+            "TRUNCATE cod_plugin_codremittanceline, cod_plugin_codremittance, cod_plugin_codorder "
+            "RESTART IDENTITY CASCADE"
+        )
         with cursor.cursor.copy(f"COPY {CodOrder._meta.db_table} ({columns}) FROM STDIN") as copy:
             for number in range(1, count + 1):
                 copy.write_row([values_of(defaults, number, courier_pk, now)[f.attname] for f in fields])

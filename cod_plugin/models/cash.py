@@ -137,13 +137,28 @@ class CodRemittance(models.Model):
 
 
 class CodRemittanceLine(models.Model):
-    """One line of a remittance: what it names, the order it matched and how it stands."""
+    """One line of a remittance: what it names, the order it matched and how it stands.
 
-    remittance = models.ForeignKey(CodRemittance, on_delete=models.CASCADE, related_name="lines")
+    Its two foreign keys have no constraint in the database (``db_constraint=False``): a file of 100,000 lines
+    had each line's order and remittance checked row by row at commit (about 0.75 s, on the orders a ``FOR KEY
+    SHARE`` row lock each). Their integrity holds by construction: lines are only written by the flows, from
+    staging rows joined to existing orders under the courier's row lock (or, resolving an exception, an order
+    read under its own row lock), into a remittance made in the same transaction; Django still applies
+    ``on_delete`` (PROTECT for an order, CASCADE for a remittance). The remittance has no index of its own: the
+    unique (remittance, row) index begins with it and serves every look-up by remittance."""
+
+    remittance = models.ForeignKey(
+        CodRemittance, on_delete=models.CASCADE, related_name="lines", db_constraint=False, db_index=False
+    )
     row = models.PositiveIntegerField(_("row"))
     reference = models.CharField(_("order or tracking number"), max_length=64)
     order = models.ForeignKey(
-        "CodOrder", null=True, blank=True, on_delete=models.PROTECT, related_name="remittance_lines"
+        "CodOrder",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="remittance_lines",
+        db_constraint=False,
     )
     expected = models.DecimalField(_("amount to collect"), null=True, blank=True, **AMOUNT)
     collected = _money(_("collected"))
