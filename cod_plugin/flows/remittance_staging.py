@@ -26,8 +26,7 @@ LINES = CodRemittanceLine._meta.db_table
 EXCEPTIONS = CodReconciliationException._meta.db_table
 REMITTANCES = CodRemittance._meta.db_table
 BULK_BATCH = 2000
-# The staging columns' types, in the order of ("token", "job_id", *STAGED_COLUMNS).
-COPY_TYPES = ["varchar", "int8", "int4", "varchar", "varchar", *["numeric"] * 6, "date", "numeric", "bool"]
+NULL = "\\N"  # COPY's text format
 
 
 def literals(values: Iterable[str]) -> str:
@@ -81,14 +80,35 @@ def load(lines: Iterable[StagedLine], *, token: str, job_pk: int | None = None) 
     return count + len(batch)
 
 
+COPY_BLOCK = 2000  # rows formatted, joined and written to COPY at once
+# COPY's text format: a backslash, tab, newline or carriage return in a text is escaped; None is \N.
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
 def _copy(lines: Iterable[StagedLine], *, token: str, job_pk: int | None) -> int:
+    """The lines as COPY's text rows, formatted here and written in blocks of COPY_BLOCK rows: psycopg's
+    ``write_row`` adapted each of the 15 values of each row one by one (a third of the Python time of an import).
+    Amounts are Decimals (``str`` gives PostgreSQL's numeric notation), dates ISO, the rest ints and texts (``by``
+    is one of ``remittance_lines.KINDS``, checked: nothing to escape)."""
     columns = ", ".join(f'"{name}"' for name in ("token", "job_id", *STAGED_COLUMNS))
-    count = 0
+    head = f"{token.translate(COPY_ESCAPES)}\t{NULL if job_pk is None else int(job_pk)}\t"
+    count, block = 0, []
+    append = block.append
     with connection.cursor() as cursor, cursor.copy(f"COPY {STAGING} ({columns}) FROM STDIN") as copy:
-        copy.set_types(COPY_TYPES)  # told once, not looked up for every value
-        for line in lines:
-            copy.write_row((token, job_pk, *line))
-            count += 1
+        for row, reference, by, collected, charge, shipping, back, other, remitted, on, agreed, differs in lines:
+            append(
+                f"{head}{int(row)}\t{reference.translate(COPY_ESCAPES)}\t{by}\t"
+                f"{collected}\t{charge}\t{shipping}\t{back}\t{other}\t{remitted}\t"
+                f"{NULL if on is None else on.isoformat()}\t{NULL if agreed is None else agreed}\t"
+                f"{'t' if differs else 'f'}\n"
+            )
+            if len(block) >= COPY_BLOCK:
+                copy.write("".join(block))
+                count += len(block)
+                block.clear()
+        if block:
+            copy.write("".join(block))
+            count += len(block)
     return count
 
 

@@ -4,6 +4,7 @@ with the file. Each data row becomes a ``Line`` or its errors, each with the row
 header is row 1). ``preview`` reads the first rows for the admin and saves nothing."""
 
 import csv
+import dataclasses
 import io
 import re
 import zipfile
@@ -12,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.files import File
 from django.utils.translation import gettext as _
 
 from ..error_codes import CodError, CodErrorCode
@@ -35,11 +37,12 @@ COLUMNS = (
 REQUIRED = {"reference_column", "collected_column"}
 ZIP_MAGIC = b"PK\x03\x04"
 DATES_KEPT = 1000
+AMOUNTS_KEPT = 4096
 # Amounts in the plainest notation, by decimal mark: up to the 12 digits before the mark that an amount column holds.
 PLAIN_AMOUNT = {".": re.compile(r" *\d{1,12}(?:\.(\d*))? *"), ",": re.compile(r" *\d{1,12}(?:,(\d*))? *")}
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     row: int
     line: Line | None
@@ -75,8 +78,16 @@ class Report:
         self.positions = self._positions() if mapped else {}
         self.mapped = list(self.positions.items())
         self.dates: dict[str, object] = {}
+        # The texts of amounts read in the plainest notation, and their amounts (a report repeats its fees and
+        # prices thousands of times; Decimals are immutable, so one serves every row). Bounded, as the dates.
+        self.amounts: dict[str, Decimal] = {}
         self.places, self.quantum = minor_units(currency), quantum(currency)
         self.plain = PLAIN_AMOUNT[getattr(mapping, "decimal_mark", ".") or "."]
+        fields = dataclasses.fields(Line)
+        names = [line_field.name for line_field in fields]
+        self.template = [None if f.default is dataclasses.MISSING else f.default for f in fields]
+        self.template[names.index("by")] = getattr(mapping, "reference_kind", "tracking")
+        self.readers = [(names.index(name), index, self.reader(name, header)) for name, (index, header) in self.mapped]
 
     def _positions(self) -> dict[str, tuple[int, str]]:
         """Where each mapped column is: line field → (index, header). MISSING_COLUMN for one not in the header."""
@@ -106,36 +117,60 @@ class Report:
                 yield self.parse(number, cells)
 
     def parse(self, number: int, cells: list) -> ParsedRow:
-        values, errors = {}, []
+        values, errors = self.template.copy(), None  # the Line's fields in order, each unmapped one its default
+        values[0] = number
         width = len(cells)
-        for line_field, (index, header) in self.mapped:
-            cell = cells[index] if index < width else None
+        for slot, index, reader in self.readers:
             try:
-                values[line_field] = self.read(line_field, cell, header)
+                values[slot] = reader(cells[index] if index < width else None)
             except CodError as error:
+                errors = errors or []
                 errors.append(row_error(number, error))
         if errors:
             return ParsedRow(number, None, errors)
-        line = Line(row=number, by=self.mapping.reference_kind, **values)
-        return ParsedRow(number, line)
+        return ParsedRow(number, Line(*values))
 
-    def read(self, line_field: str, cell, header: str):
+    def reader(self, line_field: str, header: str):
+        """The function reading the cells of one mapped column: made once per file, so that a row's cells are
+        read without deciding again, for each of hundreds of thousands of rows, which field each is."""
         if line_field == "reference":
-            return bounds.text(text_of(cell), field=header, max_length=LINE_REFERENCE_LENGTH, required=True)
+            text = bounds.text
+
+            def reference(cell):
+                # text_of of a text is the text stripped, as bounds.text strips it
+                cell = cell if isinstance(cell, str) else text_of(cell)
+                return text(cell, field=header, max_length=LINE_REFERENCE_LENGTH, required=True)
+
+            return reference
         if line_field == "collected_on":
-            empty = cell is None or (isinstance(cell, str) and not cell.strip())
-            return None if empty else self.date(cell, header)
-        required = line_field == "collected"
-        empty = cell is None or (isinstance(cell, str) and not cell.strip())
-        if line_field == "remitted" and empty:
-            return None
-        if isinstance(cell, str):
-            plain = self.plain_amount(cell)
-            if plain is not None:
-                return plain
-        return rules.parse_amount(
-            cell, field=header, currency=self.currency, decimal_mark=self.mapping.decimal_mark, required=required
-        )
+            known = self.dates
+
+            def day(cell):
+                parsed = known.get(cell) if isinstance(cell, str) else None
+                if parsed is not None:
+                    return parsed
+                return None if empty(cell) else self.date(cell, header)
+
+            return day
+        required, optional = line_field == "collected", line_field == "remitted"
+        plain, mark, known = self.plain_amount, self.mapping.decimal_mark, self.amounts
+
+        def amount(cell):
+            if isinstance(cell, str):
+                found = known.get(cell)
+                if found is None:
+                    found = plain(cell)
+                    if found is not None:
+                        if len(known) >= AMOUNTS_KEPT:
+                            known.clear()
+                        known[cell] = found
+                if found is not None:
+                    return found
+            if optional and empty(cell):
+                return None
+            return rules.parse_amount(cell, field=header, currency=self.currency, decimal_mark=mark, required=required)
+
+        return amount
 
     def plain_amount(self, text: str) -> Decimal | None:
         """The amount of a text in the plainest notation (digits, at most the currency's decimals, no sign, no
@@ -162,6 +197,10 @@ class Report:
     def field_header(self, line_field: str) -> str:
         """The column a line's field came from, as the file names it (errors found after parsing name it)."""
         return self.positions.get(line_field, (0, line_field))[1]
+
+
+def empty(cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
 def blank(cells) -> bool:
@@ -199,7 +238,12 @@ def open_report(
 @contextmanager
 def _csv(file, mapping: CourierReportMapping, *, count: bool):
     estimate = count_lines(file) - 1 if count else 0
-    text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
+    # Django's File around the open file answers ``closed`` in Python, which the text wrapper asks for each line
+    raw = file
+    while isinstance(raw, File) and raw.file is not None:
+        raw = raw.file
+    raw.seek(file.tell())
+    text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
     try:
         # a cell longer than the csv module's limit (131,072 characters) is csv.Error: UNREADABLE_FILE
         yield csv.reader(text, delimiter=mapping.delimiter or ","), estimate
