@@ -144,6 +144,7 @@ class Import:
         self.counts = fresh_counts()
         self.errors: list[dict] = []
         self.token = str(uuid.uuid4())
+        self.staged = 0  # rows written to the staging table
         self.reference_column = "reference"  # the file's name for it, once the file is open
 
     def run(self) -> str:
@@ -174,7 +175,7 @@ class Import:
             return {"remittance": existing.pk}
         self.stage(upload, mapping, schedule_of(courier))
         staging.analyze()
-        staging.match(token=self.token, courier_pk=courier.pk)
+        unmatched = staging.match(token=self.token, courier_pk=courier.pk, unmatched=self.staged)
         self.reject_problems(header.currency, courier.pk)
         if self.counts["rejected"] and not self.apply_valid_rows:
             return {"refused": True}
@@ -195,6 +196,7 @@ class Import:
             field_of=lambda row: "file",
             file=upload,
             checked=True,
+            unmatched=unmatched,
         )
         # "matched" is both the contract's count of matched rows and LineStatus.MATCHED's: lines matched exactly
         self.counts.update(staging.status_counts(remittance))
@@ -210,7 +212,9 @@ class Import:
             while True:
                 before = self.counts["read"]
                 lines = (self.checked(row, report, schedule) for row in islice(rows, CHUNK_ROWS))
-                staging.load((line for line in lines if line is not None), token=self.token, job_pk=self.job.pk)
+                self.staged += staging.load(
+                    (line for line in lines if line is not None), token=self.token, job_pk=self.job.pk
+                )
                 if self.counts["read"] == before:
                     return
                 self.progress()

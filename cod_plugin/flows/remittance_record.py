@@ -24,18 +24,20 @@ def record(
     field_of,
     file: CodRemittanceFile | None = None,
     checked: bool = False,
+    unmatched: int | None = None,
 ) -> tuple[CodRemittance, bool]:
     """In one transaction under the courier's row lock: the replay answered, else ``load()`` stages the lines,
     they are matched, the first row that cannot be recorded refuses the whole (its CodError names the field
     ``field_of(row)`` gives; ``checked``: the caller has dealt with such rows already), and the remittance is
-    made from the staged rows."""
+    made from the staged rows. ``unmatched``: at most how many rows the caller staged and matched are left
+    without an order (matching again stops when none is); else ``load()`` returns how many rows it staged."""
     with transaction.atomic():
         locked = Courier.objects.select_for_update().get(pk=courier.pk)
         existing = replay(locked, header.reference, fingerprint)
         if existing is not None:
             return existing, False
-        load()
-        staging.match(token=token, courier_pk=locked.pk)
+        loaded = load()
+        staging.match(token=token, courier_pk=locked.pk, unmatched=loaded if unmatched is None else unmatched)
         if not checked:
             problem = next(
                 staging.problems(token=token, currency=header.currency, strict=strict, courier_pk=locked.pk, limit=1),
