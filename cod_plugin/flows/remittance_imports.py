@@ -151,7 +151,7 @@ class Import:
         staging.clear(job_pk=self.job.pk)
         try:
             upload = CodRemittanceFile.objects.select_related("courier").get(pk=self.job.params["file"])
-            with staging.without_jit():
+            with staging.import_settings():
                 result = self.work(upload)
         except CodError as error:
             return self.finish(CodJob.Status.FAILED, error=error.message, errors=[row_error(0, error)])

@@ -112,21 +112,30 @@ def _copy(lines: Iterable[StagedLine], *, token: str, job_pk: int | None) -> int
     return count
 
 
+WORK_MEM = "64MB"  # per sort or hash of one statement, while an import runs
+
+
 @contextmanager
-def without_jit():
-    """PostgreSQL: no JIT compiling for the statements of an import. Their estimated costs pass ``jit_above_cost``
-    for big files, and compiling the plan took a third of the lines' INSERT (370 of 1,010 ms for 100,000 lines)
-    without making it any faster: the work is writing rows, not evaluating expressions."""
+def import_settings():
+    """PostgreSQL: the session's settings for the statements of an import, put back after.
+
+    - no JIT compiling: their estimated costs pass ``jit_above_cost`` for big files, and compiling the plan took
+      a third of the lines' INSERT (370 of 1,010 ms for 100,000 lines) without making it any faster: the work is
+      writing rows, not evaluating expressions;
+    - ``work_mem`` of WORK_MEM: the duplicates' sort of 100,000 rows went to disk (an external merge of 4.5 MB)
+      with the default 4 MB, and the hash of the orders the lines join grows with the shop."""
     if connection.vendor != "postgresql":
         yield
         return
     with connection.cursor() as cursor:
         cursor.execute("SET jit = off")
+        cursor.execute(f"SET work_mem = '{WORK_MEM}'")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET jit")
+            cursor.execute("RESET work_mem")
 
 
 def analyze() -> None:

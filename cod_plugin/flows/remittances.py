@@ -40,7 +40,7 @@ def create(
         return f"lines.{index_of_row[row]}"
 
     token = str(uuid.uuid4())
-    with staging.without_jit():
+    with staging.import_settings():
         return record(
             courier,
             header,
