@@ -305,3 +305,14 @@ def test_a_fixed_charge_at_the_currencys_last_unit_is_kept(manager):
     fastship = courier()
     assert save(manager, fastship, charges_currency="USD", charge_fixed="1.01", charge_percent="100").status_code == 302
     assert Courier.objects.get(pk=fastship.pk).charge_fixed == Decimal("1.01")
+
+
+def test_the_chart_and_the_export_in_arabic_are_all_through_gettext(demo, staff_client, holdings, marked_arabic):
+    client = staff_client(VIEW_OVERVIEW, RECONCILE_CASH)
+    chart = client.get(OVERVIEW, **marked_arabic).content.decode().split('id="cod-cash-chart"', 1)[1]
+    # (the heading is a plural, through ngettext, which the mark does not cover)
+    texts = re.findall(r"<(?:h3|summary|caption)[^>]*>(.*?)</(?:h3|summary|caption)>", chart, re.S)
+    assert len(texts) == 6 and all(text.strip().startswith(MARK) for text in texts), texts
+    form = client.get(EXPORT, **marked_arabic).content.decode().split('id="content-main"', 1)[1]
+    labels = [re.sub(r"<[^>]+>", "", label).strip() for label in re.findall(r"<label[^>]*>(.*?)</label>", form, re.S)]
+    assert labels and all(label.startswith(MARK) for label in labels), labels
