@@ -1,5 +1,6 @@
 """The job page: a job's status, its progress bar (refreshed every 2 seconds from a small JSON endpoint), its counts
-and, for an export, the file; with the user's recent jobs. Only the user who started a job, or a superuser, sees
+and, for an export, the file, for the import of a report its rows in error and its remittance (``cash_jobs``);
+with the user's recent jobs. Only the user who started a job, or a superuser, sees
 it; anyone else is answered as for a job that does not exist."""
 
 from decimal import Decimal
@@ -17,6 +18,7 @@ from cod_plugin.flows import jobs
 from cod_plugin.models import CodJob
 from cod_plugin.permissions import may
 
+from . import cash_jobs
 from .base import ReadOnlyAdmin
 from .bulk import EXPORT
 
@@ -46,13 +48,19 @@ def progress(job: CodJob) -> dict:
     else:
         ratio = Decimal(1 if job.status == CodJob.Status.DONE else 0)
     downloadable = job.kind == CodJob.Kind.EXPORT_ORDERS and job.status == CodJob.Status.DONE
+    importing = job.kind == CodJob.Kind.IMPORT_REMITTANCE
+    labels, order = (cash_jobs.COUNT_LABELS, cash_jobs.count_order) if importing else (COUNT_LABELS, None)
+    of = gettext("%(done)s of %(total)s rows") if importing else gettext("%(done)s of %(total)s orders")
     return {
         "status": job.status,
         "status_label": str(job.get_status_display()),
         "done": job.done,
         "total": job.total,
         "percent": formatting.percent(ratio),
-        "counts": [{"label": str(COUNT_LABELS.get(key, key)), "value": n} for key, n in sorted(job.counts.items())],
+        "done_text": of % {"done": job.done, "total": job.total},
+        "counts": [
+            {"label": str(labels.get(key, key)), "value": job.counts[key]} for key in sorted(job.counts, key=order)
+        ],
         "finished": job.status in FINISHED,
         "error": job.error,
         "download_url": reverse("admin:cod_plugin_codjob_download", args=[job.pk]) if downloadable else None,
@@ -64,7 +72,7 @@ class CodJobAdmin(ReadOnlyAdmin):
     """Every staff member has a jobs page, listing their own jobs; a job's page is its owner's."""
 
     class Media:
-        css = {"all": ("admin_ui/cod.css",)}
+        css = {"all": ("admin_ui/cod.css", "admin_ui/cash.css")}
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff
@@ -107,6 +115,7 @@ class CodJobAdmin(ReadOnlyAdmin):
             "media": self.media,
             "job": job,
             "progress": progress(job) if job else None,
+            "imported": cash_jobs.import_result(job) if job and job.kind == CodJob.Kind.IMPORT_REMITTANCE else None,
             "recent": mine.order_by("-created_at", "-pk")[:RECENT],
             "poll_url": reverse("admin:cod_plugin_codjob_progress", args=[job.pk]) if job else "",
         }

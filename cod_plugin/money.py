@@ -5,11 +5,15 @@ caller has already read, so that the pure rules never do I/O.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from babel.numbers import get_currency_precision
 
 
+@lru_cache(maxsize=512)
 def minor_units(currency: str) -> int:
+    """Babel's ISO 4217 data, which does not change while a process runs: read once per currency (an import
+    checks hundreds of thousands of amounts)."""
     return get_currency_precision(currency)
 
 

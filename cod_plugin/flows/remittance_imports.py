@@ -32,7 +32,7 @@ from .report_files import ParsedRow, open_report, row_error
 
 log = logging.getLogger("cod_plugin")
 MAX_FILE_BYTES = 64 * 1024 * 1024
-CHUNK_ROWS = 5000
+CHUNK_ROWS = 10_000  # rows staged and committed at a time: the progress bar moves, memory stays flat
 MAX_ERRORS = 1000  # row errors kept on the job; the count of rejected rows has them all
 LOCK_SPACE = 0x434F44 << 32  # "COD": the advisory locks of import jobs, keyed by the job's pk
 
@@ -134,11 +134,6 @@ def take_over(job_pk: int) -> bool:
     return abandoned.update(started_at=timezone.now()) == 1
 
 
-def chunked(rows: Iterator, size: int) -> Iterator[list]:
-    while chunk := list(islice(rows, size)):
-        yield chunk
-
-
 class Import:
     """One run of an import job: read, stage, match, then apply or refuse."""
 
@@ -176,6 +171,7 @@ class Import:
         if existing is not None:
             return {"remittance": existing.pk}
         self.stage(upload, mapping, schedule_of(courier))
+        staging.analyze()
         staging.match(token=self.token, courier_pk=courier.pk)
         self.reject_problems(header.currency, courier.pk)
         if self.counts["rejected"] and not self.apply_valid_rows:
@@ -196,17 +192,24 @@ class Import:
             actor=self.actor,
             field_of=lambda row: "file",
             file=upload,
+            checked=True,
         )
         # "matched" is both the contract's count of matched rows and LineStatus.MATCHED's: lines matched exactly
         self.counts.update(staging.status_counts(remittance))
         return {"remittance": remittance.pk}
 
     def stage(self, upload: CodRemittanceFile, mapping: CourierReportMapping, schedule) -> None:
+        """Stream the rows into the staging table, CHUNK_ROWS at a time, each chunk committed with the progress;
+        no chunk is ever held as a list: the rows go from the file through the checks into COPY one by one."""
         with upload.file.open("rb") as file, open_report(file, mapping, currency=upload.currency) as report:
             self.progress(total=report.estimate)
-            for chunk in chunked(report.rows(), CHUNK_ROWS):
-                staged = [line for line in map(lambda row: self.checked(row, report, schedule), chunk) if line]
-                staging.load(staged, token=self.token, job_pk=self.job.pk)
+            rows = report.rows()
+            while True:
+                before = self.counts["read"]
+                lines = (self.checked(row, report, schedule) for row in islice(rows, CHUNK_ROWS))
+                staging.load((line for line in lines if line is not None), token=self.token, job_pk=self.job.pk)
+                if self.counts["read"] == before:
+                    return
                 self.progress()
 
     def checked(self, parsed: ParsedRow, report, schedule):
@@ -214,7 +217,7 @@ class Import:
         if parsed.errors:
             return self.reject(parsed.errors)
         try:
-            return check_line(parsed.line, currency=report.currency, schedule=schedule, field="")
+            return check_line(parsed.line, currency=report.currency, schedule=schedule, field="", amounts_checked=True)
         except CodError as error:
             name = (error.field or "").lstrip(".")
             error.field = report.field_header(name)

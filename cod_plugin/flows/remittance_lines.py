@@ -120,13 +120,21 @@ def check_header(header: Header) -> Header:
     )
 
 
-def check_line(line: Line, *, currency: str, schedule: rules.ChargeSchedule | None, field: str) -> StagedLine:
-    """One line checked: CodError naming ``field`` + the line's own field ("lines.3.collected")."""
-    reference = bounds.text(line.reference, field=f"{field}.reference", max_length=LINE_REFERENCE_LENGTH, required=True)
+def check_line(
+    line: Line, *, currency: str, schedule: rules.ChargeSchedule | None, field: str, amounts_checked: bool = False
+) -> StagedLine:
+    """One line checked: CodError naming ``field`` + the line's own field ("lines.3.collected").
+    ``amounts_checked``: the line comes from a report's reader, which checked its reference and amounts (in this
+    currency) already."""
+    reference = line.reference
+    if not amounts_checked:
+        reference = bounds.text(reference, field=f"{field}.reference", max_length=LINE_REFERENCE_LENGTH, required=True)
     if line.by not in KINDS:
         raise CodError(CodErrorCode.INVALID, _("Say whether it is an order or a tracking number."), field=f"{field}.by")
 
     def amount(name):
+        if amounts_checked:
+            return getattr(line, name)
         return rules.check_amount(Decimal(getattr(line, name)), field=f"{field}.{name}", currency=currency)
 
     collected = amount("collected")

@@ -23,10 +23,12 @@ def record(
     actor: str,
     field_of,
     file: CodRemittanceFile | None = None,
+    checked: bool = False,
 ) -> tuple[CodRemittance, bool]:
     """In one transaction under the courier's row lock: the replay answered, else ``load()`` stages the lines,
     they are matched, the first row that cannot be recorded refuses the whole (its CodError names the field
-    ``field_of(row)`` gives), and the remittance is made from the staged rows."""
+    ``field_of(row)`` gives; ``checked``: the caller has dealt with such rows already), and the remittance is
+    made from the staged rows."""
     with transaction.atomic():
         locked = Courier.objects.select_for_update().get(pk=courier.pk)
         existing = replay(locked, header.reference, fingerprint)
@@ -34,12 +36,13 @@ def record(
             return existing, False
         load()
         staging.match(token=token, courier_pk=locked.pk)
-        problem = next(
-            staging.problems(token=token, currency=header.currency, strict=strict, courier_pk=locked.pk, limit=1),
-            None,
-        )
-        if problem is not None:
-            raise staging.refuse(problem, field=field_of(problem.row))
+        if not checked:
+            problem = next(
+                staging.problems(token=token, currency=header.currency, strict=strict, courier_pk=locked.pk, limit=1),
+                None,
+            )
+            if problem is not None:
+                raise staging.refuse(problem, field=field_of(problem.row))
         remittance = CodRemittance.objects.create(
             courier=locked,
             reference=header.reference,

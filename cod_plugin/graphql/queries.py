@@ -1,4 +1,5 @@
-"""The plugin's queries: settings, live eligibility and the signed-in customer's profile."""
+"""The plugin's queries: settings, live eligibility, the signed-in customer's profile, orders and (``cash``) couriers'
+cash."""
 
 import strawberry
 from strawberry.types import Info
@@ -9,6 +10,7 @@ from ..flows import eligibility, policies, profiles
 from ..host import get_adapter
 from ..rules import bounds
 from . import orders, shapes, types
+from .cash.queries import CashQuery
 from .errors import permission_denied, top_level
 from .ids import decode
 from .language import speaking
@@ -32,7 +34,7 @@ def _language(language_code: str | None) -> str | None:
 
 
 @strawberry.type
-class Query:
+class Query(CashQuery):
     @strawberry.field(description="A channel's public COD settings; null when the channel has no COD policy.")
     def cod_settings(self, channel: str, language_code: str = "en") -> types.CodSettings | None:
         channel, language_code = _channel(channel), _language(language_code)

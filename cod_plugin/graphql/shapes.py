@@ -14,6 +14,7 @@ from ..rules.policy import PolicySnapshot, TermsSnapshot
 from ..rules.refunds import remaining
 from ..rules.tiers import ProfileSnapshot, Tier
 from . import enums, types
+from .cash.money import MoneyBatch
 
 
 def reason(item: eligibility.Reason) -> types.CodReason:
@@ -77,8 +78,9 @@ def settings(policy: PolicySnapshot) -> types.CodSettings:
     )
 
 
-def order(item: CodOrderModel, *, max_reschedules: int) -> types.CodOrder:
-    """``item`` comes with its events, claim, payment, returns and refunds loaded (see flows.orders.with_details)."""
+def order(item: CodOrderModel, *, max_reschedules: int, money_batch=None) -> types.CodOrder:
+    """``item`` comes with its events, claim, payment, returns and refunds loaded (see flows.orders.with_details);
+    its money is read with ``money_batch``'s orders when asked."""
     currency = str(item.amount_to_collect.currency)
     made = list(item.refunds.all())
     return types.CodOrder(
@@ -113,6 +115,8 @@ def order(item: CodOrderModel, *, max_reschedules: int) -> types.CodOrder:
         refunds=[refund(r) for r in made],
         refunded_amount=types.Money.of(_paid(made), currency),
         refundable_amount=_refundable(getattr(item, "payment", None), made, currency),
+        pk=item.pk,
+        money_batch=money_batch,
     )
 
 
@@ -211,7 +215,8 @@ def profile(snapshot: ProfileSnapshot, tier: Tier, limit, limit_currency: str) -
 def orders(items) -> list[types.CodOrder]:
     items = list(items)
     allowed = max_reschedules({item.channel for item in items})
-    return [order(item, max_reschedules=allowed[item.channel]) for item in items]
+    batch = MoneyBatch(items)
+    return [order(item, max_reschedules=allowed[item.channel], money_batch=batch) for item in items]
 
 
 def order_detail(order_pk: int) -> types.CodOrder:

@@ -2,10 +2,12 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry.scalars
 from strawberry.relay import to_base64
+from strawberry.types import Info
 
 from ..money import round_money
 from .enums import (
@@ -19,6 +21,9 @@ from .enums import (
     CodReturnStatus,
     CodTier,
 )
+
+if TYPE_CHECKING:
+    from .cash.types import CodOrderMoney
 
 
 @strawberry.type(description="An amount in a currency; the amount is a decimal string in the currency's minor units.")
@@ -217,6 +222,17 @@ class CodOrder:
     refundable_amount: Money | None = strawberry.field(
         description="What was collected less every refund made, pending or paid; null before anything is collected."
     )
+    pk: strawberry.Private[int] = 0
+    money_batch: strawberry.Private[object] = None  # graphql.cash.money.MoneyBatch of the orders shaped together
+
+    @strawberry.field(
+        description="Where the order's cash is: collected, remitted, deposited, its exceptions. Finance only (null "
+        "for anyone else)."
+    )
+    def money(self, info: Info) -> Annotated["CodOrderMoney", strawberry.lazy("cod_plugin.graphql.cash.types")] | None:
+        from .cash.money import order_money  # the cash package builds on this module's types
+
+        return order_money(self, info)
 
     @staticmethod
     def global_id(pk: int) -> strawberry.ID:

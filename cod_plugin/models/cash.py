@@ -242,8 +242,10 @@ class CodRemittanceStaging(models.Model):
     PostgreSQL), matched to orders with joins, then turned into the remittance's lines in one transaction and
     deleted. Rows left by a worker that died belong to their job and are cleared when it runs again."""
 
-    job = models.ForeignKey("CodJob", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    token = models.CharField(max_length=36, db_index=True)
+    # Unindexed, as the order below: a job's rows are looked for only to clear them, in a table that holds only
+    # the imports under way, while every index costs each of the rows a big file stages.
+    job = models.ForeignKey("CodJob", null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False)
+    token = models.CharField(max_length=36)
     row = models.PositiveIntegerField()
     reference = models.CharField(max_length=64)
     by = models.CharField(max_length=8, default="tracking")  # what ``reference`` is: "order" or "tracking"
@@ -258,11 +260,16 @@ class CodRemittanceStaging(models.Model):
     # deductions differ from it: decided in Python by the rules, so SQL only carries the answer.
     agreed = models.DecimalField(null=True, blank=True, **AMOUNT)
     charge_differs = models.BooleanField(default=False)
-    order = models.ForeignKey("CodOrder", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False)
+    # No index: only ever read with its row (and an index would make the matching UPDATE of each row write it).
+    order = models.ForeignKey(
+        "CodOrder", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False
+    )
 
     class Meta:
         verbose_name = _("remittance row being imported")
         verbose_name_plural = _("remittance rows being imported")
+        # One plain index on the token (db_index would add a second, for LIKE, that nothing uses).
+        indexes = [models.Index(fields=["token"], name="cod_staging_token")]
 
     def __str__(self):
         return f"{self.token} #{self.row}"

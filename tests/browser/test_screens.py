@@ -14,7 +14,15 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from admin_ui.queue import queued
-from cod_plugin.models import CodCustomerProfile, CodOrder, CodPolicy, CodReturnRequest, Courier
+from cod_plugin.models import (
+    CodCustomerProfile,
+    CodOrder,
+    CodPolicy,
+    CodReconciliationException,
+    CodRemittance,
+    CodReturnRequest,
+    Courier,
+)
 from cod_plugin.rules.statuses import CodStatus
 from tests.graphql.conftest import FIXTURES, PASSWORD
 
@@ -98,6 +106,17 @@ def remitted_order_page() -> str:
     return f"{ADMIN}cod_plugin/codorder/{pk}/change/"
 
 
+def remittance_page() -> str:
+    return (
+        f"{ADMIN}cod_plugin/codremittance/{first_pk(CodRemittance.objects.order_by('-open_exceptions', 'pk'))}/change/"
+    )
+
+
+def exception_page() -> str:
+    pk = first_pk(CodReconciliationException.objects.order_by("pk"))
+    return f"{ADMIN}cod_plugin/codreconciliationexception/{pk}/change/"
+
+
 def fixed(path: str) -> Callable[[], str]:
     return lambda: path
 
@@ -127,6 +146,11 @@ SCREENS = [
     ("cash-in-hand", fixed(f"{ADMIN}cod_plugin/courier/cash-in-hand/"), True, ()),
     ("cash-export", fixed(f"{ADMIN}cod_plugin/courier/cash-export/"), True, ()),
     ("order-money", remitted_order_page, True, ()),
+    ("remittances", fixed(f"{ADMIN}cod_plugin/codremittance/"), True, ()),
+    ("remittance", remittance_page, True, ()),
+    ("remittance-upload", fixed(f"{ADMIN}cod_plugin/codremittance/upload/"), True, ()),
+    ("exceptions", fixed(f"{ADMIN}cod_plugin/codreconciliationexception/"), True, ()),
+    ("exception", exception_page, True, ()),
 ]
 
 

@@ -10,14 +10,21 @@ from datetime import timedelta
 import pytest
 from django.apps import apps
 from django.utils import timezone
+from strawberry.relay import to_base64
 
 from cod_plugin.flows import payment
 from cod_plugin.graphql import shapes
+from cod_plugin.graphql.cash import shapes as cash_shapes
 from cod_plugin.graphql.extensions import plugin_mutation_names
 from cod_plugin.models import Courier
+from tests.cash.conftest import delivered
+from tests.cash.remittance_rows import remittance
+from tests.graphql.cash.test_remittance_create_api import CREATE, posted
+from tests.graphql.cash.test_resolve_and_money import RESOLVE
 from tests.graphql.shop import new_checkout
 from tests.graphql.test_checkout_complete import COMPLETE
 from tests.graphql.test_order_confirm import BY_LINK, CONFIRM, link_token
+from tests.jobs.conftest import make_courier
 from tests.lifecycle.helpers import MARK_PAID, RESCHEDULE, UPDATE, confirm, place
 from tests.lifecycle.test_order_journey import RECORD
 from tests.returns.helpers import (
@@ -149,6 +156,19 @@ def refund_mark_paid(api, tokens):
     return REFUND_MARK_PAID, {"id": made["refund"]["id"], "ref": "TRF-1"}, tokens(SUPERUSER)
 
 
+def remittance_create(api, tokens):
+    order = delivered(make_courier("fastship"))
+    return CREATE, {"input": posted([order], courier="fastship")}, tokens(SUPERUSER)
+
+
+def reconciliation_exception_resolve(api, tokens):
+    courier = make_courier("fastship")
+    made = remittance(courier, lines=[(delivered(courier), "1.00", "short")])
+    exception = made.exceptions.get()
+    variables = {"id": to_base64("CodReconciliationException", exception.pk), "outcome": "WRITTEN_OFF", "note": "x"}
+    return RESOLVE, variables, tokens(SUPERUSER)
+
+
 CASES = {
     "cod_checkout_complete": checkout_complete,
     "cod_order_confirm": order_confirm,
@@ -164,6 +184,8 @@ CASES = {
     "cod_return_receive": return_receive,
     "cod_refund_create": refund_create,
     "cod_refund_mark_paid": refund_mark_paid,
+    "cod_remittance_create": remittance_create,
+    "cod_reconciliation_exception_resolve": reconciliation_exception_resolve,
 }
 
 
@@ -190,10 +212,12 @@ def test_a_mutation_that_fails_after_its_flow_writes_nothing(name, api, tokens, 
     before = snapshot()
 
     # when the answer's shaping fails after the flow has done its work
-    def broken(order_pk):
+    def broken(*args, **kwargs):
         raise RuntimeError("shaping failed")
 
     monkeypatch.setattr(shapes, "order_detail", broken)
+    monkeypatch.setattr(cash_shapes, "remittance", broken)
+    monkeypatch.setattr(cash_shapes, "exception", broken)
     body = api.raw(query, variables, token=token)
 
     # then the answer is a coded internal error without the exception's text, and nothing was written

@@ -94,6 +94,7 @@ def test_the_job_page_follows_a_running_job_from_its_json(staff_client):
         "done": 2,
         "total": 3,
         "percent": "66.7%",
+        "done_text": "2 of 3 orders",
         "counts": [{"label": "Orders exported", "value": 2}],
         "finished": False,
         "error": "",

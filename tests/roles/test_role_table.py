@@ -14,8 +14,8 @@ from strawberry.relay import to_base64
 
 from cod_plugin import permissions
 from cod_plugin.graphql.schema import schema
-from cod_plugin.models import CodCustomerProfile, CodOrder, Courier
-from cod_plugin.permissions import ADMIN, API, API_CONDITIONS, DELIVERED_WITH_PAYMENT, GROUPS
+from cod_plugin.models import CodCustomerProfile, CodOrder, CodRemittance, Courier
+from cod_plugin.permissions import ADMIN, API, API_CONDITIONS, DELIVERED_WITH_PAYMENT, GROUPS, ORDER_MONEY
 from sandbox.store.auth import create_token
 from tests.graphql.conftest import Api
 from tests.lifecycle.helpers import confirm, place
@@ -35,10 +35,11 @@ BUSINESS_CODES = {"INVALID", "NOT_FOUND"}  # top-level errors of queries that re
 
 @dataclass
 class World:
-    """One order of new@example.com, handed to fastship and confirmed; a user per role."""
+    """One order of new@example.com, handed to fastship and confirmed; a user per role; a remittance of fastship."""
 
     order: CodOrder
     users: dict
+    remittance: CodRemittance | None = None
 
     @property
     def order_id(self) -> str:
@@ -67,7 +68,14 @@ def world(api, token_for) -> World:
     shipping.assign(order.pk, "fastship", actor="dispatch@example.com")
     confirm(order)
     order.refresh_from_db()
-    return World(order=order, users=roles)
+    remittance = CodRemittance.objects.create(
+        courier=Courier.objects.get(code="fastship"),
+        reference="R-0",
+        remitted_on="2026-11-30",
+        currency="USD",
+        source="api",
+    )
+    return World(order=order, users=roles, remittance=remittance)
 
 
 def expected(access: permissions.Access, role: str, world: World) -> bool:
@@ -90,6 +98,7 @@ SOON = timezone.now() + timedelta(days=2)
 WINDOW = {"start": SOON.isoformat(), "end": (SOON + timedelta(hours=2)).isoformat()}
 MONEY = '{amount: "1.00", currency: "USD"}'
 NO_RETURN, NO_REFUND = to_base64("CodReturn", 999999), to_base64("CodRefund", 999999)
+NO_EXCEPTION = to_base64("CodReconciliationException", 999999)
 NO_CHECKOUT = to_base64("Checkout", "00000000-0000-0000-0000-000000000000")
 ORDER_MUTATION = "mutation($id: ID!) {{ {field}(orderId: $id{args}) {{ errors {{ code }} }} }}"
 
@@ -141,6 +150,19 @@ REQUESTS = {
         'mutation($id: ID!) { codRefundMarkPaid(refundId: $id, reference: "T-1") { errors { code } } }',
         "refund",
     ),
+    "codRemittanceCreate": (
+        'mutation { codRemittanceCreate(input: {courier: "fastship", reference: "R-1", remittedOn: "2026-11-30", '
+        'currency: "USD", lines: [{orderNumber: "NO-SUCH-ORDER", collected: "1.00"}]}) { errors { code } } }',
+        None,
+    ),
+    "codRemittances": ('{ codRemittances(filter: {courier: "fastship"}) { totalCount } }', None),
+    "codRemittance": ("query($id: ID!) { codRemittance(id: $id) { id } }", "remittance"),
+    "codCashInHand": ('{ codCashInHand(courier: "fastship") { currency } }', None),
+    "codReconciliationExceptionResolve": (
+        "mutation($id: ID!) { codReconciliationExceptionResolve(exceptionId: $id, outcome: WRITTEN_OFF, "
+        'note: "x") { errors { code } } }',
+        "exception",
+    ),
 }
 CONDITION_REQUESTS = {
     DELIVERED_WITH_PAYMENT: (
@@ -149,11 +171,13 @@ CONDITION_REQUESTS = {
             "codOrderUpdateStatus", f", input: {{status: DELIVERED, collectedAmount: {MONEY}, collectionMethod: CASH}}"
         )[0],
     ),
+    ORDER_MONEY: ("codOrder", "query($id: ID!) { codOrder(orderId: $id) { id money { expected { amount } } } }"),
 }
 
 
 def variables(world: World, kind: str | None) -> dict:
     ids = {"order": world.order_id, "return": NO_RETURN, "refund": NO_REFUND, "checkout": NO_CHECKOUT}
+    ids |= {"exception": NO_EXCEPTION, "remittance": to_base64("CodRemittance", world.remittance.pk)}
     return {"id": ids[kind]} if kind else {}
 
 
@@ -164,8 +188,8 @@ def answered(field: str, body: dict, world: World) -> str:
     if "PERMISSION_DENIED" in codes:
         return "denied"
     data = (body.get("data") or {}).get(field)
-    if field == "codOrder":
-        return "allowed" if data else "denied"
+    if field in ("codOrder", "codRemittance"):  # null for whoever may not see it; so is an order's money
+        return "allowed" if data and data.get("money", True) is not None else "denied"
     if field == "codOrders":
         return "allowed" if world.order_id in {edge["node"]["id"] for edge in data["edges"]} else "denied"
     payload_codes = {error["code"] for error in (data or {}).get("errors", [])}
@@ -213,6 +237,8 @@ ORDERS = "/admin/cod_plugin/codorder/"
 QUEUE = "/admin/cod_admin_ui/confirmationqueue/"
 PROFILES = "/admin/cod_plugin/codcustomerprofile/"
 RETURNS = "/admin/cod_plugin/codreturnrequest/"
+REMITTANCES = "/admin/cod_plugin/codremittance/"
+EXCEPTIONS = "/admin/cod_plugin/codreconciliationexception/"
 COURIERS = "/admin/cod_plugin/courier/"
 ADMIN_ROLES = ("anonymous", "customer", *STAFF)
 
@@ -265,6 +291,15 @@ def admin_requests(world: World) -> dict[str, list[tuple[str, str, dict]]]:
         "messages": [("get", "/admin/cod_plugin/notification/", {})],
         "courier events": [("get", "/admin/cod_plugin/courierevent/", {})],
         "overview": [("get", "/admin/cod_admin_ui/codoverview/", {})],
+        "cash: remittances, their lines and exceptions": [("get", REMITTANCES, {}), ("get", EXCEPTIONS, {})],
+        "cash: upload a report, map its columns": [("get", f"{REMITTANCES}upload/", {})],
+        "cash: record a deposit, import a bank statement": [
+            ("post", f"{REMITTANCES}999999/deposit/", {"amount": "1.00", "bank_reference": "B"}),
+            ("post", f"{REMITTANCES}999999/statement/", {}),
+        ],
+        "cash: resolve an exception": [
+            ("post", f"{EXCEPTIONS}999999/resolve/", {"outcome": "written_off", "note": "x"})
+        ],
         "orders: money status": [("get", f"{ORDERS}{pk}/money/", {})],
         "cash: cash in hand": [("get", f"{COURIERS}cash-in-hand/", {})],
         "cash: export a period (CSV)": [

@@ -2,6 +2,8 @@
 
 import strawberry
 
+from ..cash.mutations.exception_resolve import cod_reconciliation_exception_resolve
+from ..cash.mutations.remittance_create import cod_remittance_create
 from .checkout_complete import cod_checkout_complete
 from .order_assign_courier import cod_order_assign_courier
 from .order_confirm import cod_order_confirm
@@ -34,3 +36,5 @@ class Mutation:
     cod_return_receive = cod_return_receive
     cod_refund_create = cod_refund_create
     cod_refund_mark_paid = cod_refund_mark_paid
+    cod_remittance_create = cod_remittance_create
+    cod_reconciliation_exception_resolve = cod_reconciliation_exception_resolve

@@ -1,0 +1,1 @@
+"""The API of couriers' cash: remittances posted and read, cash in hand, exceptions resolved, an order's money."""

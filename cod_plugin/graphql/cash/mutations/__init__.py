@@ -1,0 +1,1 @@
+"""The cash mutations, one a module."""
