@@ -224,6 +224,7 @@ def test_finance_sees_the_orders_money_on_its_page(demo, finance, staff_client):
     assert "Expected (to collect)" in panel and "$103.00" in panel and "$100.00" in panel
     assert "FS-77" in panel and "Short: less than the amount to collect" in panel and "1 open exception" in panel
     assert "Short payment" in panel and "$3.00" in panel
+    assert f'href="/admin/cod_plugin/codremittance/{remittance.pk}/change/"' in panel
     assert 'id="cod-money-status"' not in reader
 
 
