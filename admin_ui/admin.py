@@ -1,3 +1,15 @@
 """The COD store admin: each area registers its screens on the store's own ``admin.site``."""
 
-from . import bulk, cash_exceptions, cash_remittances, customers, jobs, orders, overview, queue, returns, settings  # noqa: F401  (importing registers)
+from . import (  # noqa: F401  (importing registers)
+    bulk,
+    cash_exceptions,
+    cash_remittances,
+    couriers,
+    customers,
+    jobs,
+    orders,
+    overview,
+    queue,
+    returns,
+    settings,
+)

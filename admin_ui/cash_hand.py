@@ -137,7 +137,9 @@ class HeldRow:
 
     def __init__(self, held: cash_in_hand.CashHeld):
         self.held = held
-        money = lambda amount: formatting.money(amount, held.currency)  # noqa: E731
-        self.total = money(held.total)
-        self.buckets = [(money(held.buckets[name]), held.counts[name]) for name, _first, _last in BUCKETS]
-        self.overdue_amount = money(held.overdue_amount)
+        self.total = self.money(held.total)
+        self.buckets = [(self.money(held.buckets[name]), held.counts[name]) for name, _first, _last in BUCKETS]
+        self.overdue_amount = self.money(held.overdue_amount)
+
+    def money(self, amount) -> str:
+        return formatting.money(amount, self.held.currency)

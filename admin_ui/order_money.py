@@ -39,13 +39,12 @@ class MoneyPanel:
     @property
     def rows(self) -> list[tuple[str, str]]:
         status = self.status
-        collected = self.money(status.collected)
-        if status.collected_at:
-            collected = f"{collected} · {formatting.datetime(status.collected_at)}"
+        remitted = self.money(status.remitted) if status.remittance else gettext("Not yet remitted")
         return [
             (gettext("Expected (to collect)"), self.money(status.expected)),
-            (gettext("Collected (courier’s payment record)"), collected),
-            (gettext("Remitted"), self.money(status.remitted) if status.remittance else gettext("Not yet remitted")),
+            (gettext("Collected (courier’s payment record)"), self.money(status.collected)),
+            (gettext("Collected at"), formatting.datetime(status.collected_at)),
+            (gettext("Remitted"), remitted),
             (gettext("Deposited"), self.deposited()),
         ]
 

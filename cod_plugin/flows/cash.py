@@ -28,6 +28,7 @@ from ..rules import bounds
 from ..rules import reconciliation as rules
 from . import lifecycle
 from .deposits import StatementResult, StatementRow, import_statement, parse_statement, record_deposit
+from .remittance_lines import schedule_of
 
 __all__ = [
     "MoneyStatus",
@@ -200,10 +201,7 @@ def _raise_for(line: CodRemittanceLine, order: CodOrder, *, actor: str) -> None:
     kind = rules.exception_kind(line.status)
     if kind is not None:
         raised.append(_exception(line, order, kind, expected=line.expected, actual=line.collected))
-    courier = remittance.courier
-    schedule = rules.ChargeSchedule(
-        currency=courier.charges_currency, percent=courier.charge_percent, fixed=courier.charge_fixed
-    )
+    schedule = schedule_of(remittance.courier)
     differ = rules.charges_differ(
         schedule, currency=remittance.currency, collected=line.collected, deducted=line.deductions
     )

@@ -75,8 +75,8 @@ def midnight(day: date) -> datetime:
 
 
 def held_orders():
-    """Orders whose cash a courier collected (a payment record) and no counted remittance line covers yet; each
-    row carries its counted line (at most one: a unique constraint) as ``counted_line``."""
+    """Orders whose cash a courier collected (a payment record), each with the remittance line that counts for it
+    as ``counted_line`` (at most one: a unique constraint; null while no remittance covers the order)."""
     counted = FilteredRelation("remittance_lines", condition=Q(remittance_lines__counted=True))
     return CodOrder.objects.filter(payment__isnull=False, courier__isnull=False).annotate(counted_line=counted)
 
@@ -113,7 +113,7 @@ def cash_in_hand(*, courier_pk: int | None = None, today: date | None = None) ->
     """One row per courier and currency holding cash, by courier code then currency: two queries."""
     today = today or timezone.localdate()
     couriers = Courier.objects.filter(pk=courier_pk) if courier_pk is not None else Courier.objects.all()
-    deadlines = sorted(set(couriers.values_list("remittance_days", flat=True)))
+    deadlines = couriers.order_by("remittance_days").values_list("remittance_days", flat=True).distinct()
     orders = held_orders().filter(counted_line__isnull=True)
     if courier_pk is not None:
         orders = orders.filter(courier_id=courier_pk)

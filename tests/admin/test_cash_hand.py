@@ -224,6 +224,7 @@ def test_finance_sees_the_orders_money_on_its_page(demo, finance, staff_client):
     assert "Expected (to collect)" in panel and "$103.00" in panel and "$100.00" in panel
     assert "FS-77" in panel and "Short: less than the amount to collect" in panel and "1 open exception" in panel
     assert "Short payment" in panel and "$3.00" in panel
+    assert f'href="/admin/cod_plugin/codremittance/{remittance.pk}/change/"' in panel
     assert 'id="cod-money-status"' not in reader
 
 
@@ -305,3 +306,14 @@ def test_a_fixed_charge_at_the_currencys_last_unit_is_kept(manager):
     fastship = courier()
     assert save(manager, fastship, charges_currency="USD", charge_fixed="1.01", charge_percent="100").status_code == 302
     assert Courier.objects.get(pk=fastship.pk).charge_fixed == Decimal("1.01")
+
+
+def test_the_chart_and_the_export_in_arabic_are_all_through_gettext(demo, staff_client, holdings, marked_arabic):
+    client = staff_client(VIEW_OVERVIEW, RECONCILE_CASH)
+    chart = client.get(OVERVIEW, **marked_arabic).content.decode().split('id="cod-cash-chart"', 1)[1]
+    # (the heading is a plural, through ngettext, which the mark does not cover)
+    texts = re.findall(r"<(?:h3|summary|caption)[^>]*>(.*?)</(?:h3|summary|caption)>", chart, re.S)
+    assert len(texts) == 6 and all(text.strip().startswith(MARK) for text in texts), texts
+    form = client.get(EXPORT, **marked_arabic).content.decode().split('id="content-main"', 1)[1]
+    labels = [re.sub(r"<[^>]+>", "", label).strip() for label in re.findall(r"<label[^>]*>(.*?)</label>", form, re.S)]
+    assert labels and all(label.startswith(MARK) for label in labels), labels

@@ -100,6 +100,12 @@ def courier_page() -> str:
     return f"{ADMIN}cod_plugin/courier/{first_pk(Courier.objects.order_by('pk'))}/change/"
 
 
+def remitted_order_page() -> str:
+    """An order remitted short: the money panel with its remittance and its open exception."""
+    pk = first_pk(CodOrder.objects.filter(cash_exceptions__isnull=False).order_by("pk"))
+    return f"{ADMIN}cod_plugin/codorder/{pk}/change/"
+
+
 def remittance_page() -> str:
     return (
         f"{ADMIN}cod_plugin/codremittance/{first_pk(CodRemittance.objects.order_by('-open_exceptions', 'pk'))}/change/"
@@ -137,6 +143,9 @@ SCREENS = [
     ("return", return_page, True, ()),
     ("overview", fixed(f"{ADMIN}cod_admin_ui/codoverview/"), True, ()),
     ("messages", fixed(f"{ADMIN}cod_plugin/notification/"), True, ()),
+    ("cash-in-hand", fixed(f"{ADMIN}cod_plugin/courier/cash-in-hand/"), True, ()),
+    ("cash-export", fixed(f"{ADMIN}cod_plugin/courier/cash-export/"), True, ()),
+    ("order-money", remitted_order_page, True, ()),
     ("remittances", fixed(f"{ADMIN}cod_plugin/codremittance/"), True, ()),
     ("remittance", remittance_page, True, ()),
     ("remittance-upload", fixed(f"{ADMIN}cod_plugin/codremittance/upload/"), True, ()),

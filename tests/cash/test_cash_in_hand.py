@@ -121,3 +121,7 @@ def queries_for(n: int) -> int:
 def test_the_query_count_does_not_grow_with_the_orders():
     # when 5 orders, then 50 (two couriers, two currencies, every bucket)
     assert queries_for(5) == queries_for(50) == 2
+
+
+def test_no_courier_no_cash():
+    assert held() == []
