@@ -74,7 +74,8 @@ def line(item: LineModel, currency: str, *, courier_pk: int | None) -> types.Cod
 
 
 def exception(item: ExceptionModel, *, courier_pk: int | None = None) -> types.CodReconciliationException:
-    """``item`` comes with its remittance, line and order."""
+    """``item`` comes with its remittance, line and order. A courier (``courier_pk``) reads how its exception was
+    resolved and when, not finance's note nor who wrote it: those are the shop's own."""
     currency = item.currency
     order = item.order if item.order_id and courier_pk in (None, item.order.courier_id) else None
     remittance_ref = item.remittance_id and types.CodRemittanceRef(
@@ -91,8 +92,8 @@ def exception(item: ExceptionModel, *, courier_pk: int | None = None) -> types.C
         line_row=item.line.row if item.line_id else None,
         order=cash_order(order),
         outcome=enums.CodReconciliationOutcome(item.outcome) if item.outcome else None,
-        note=item.note,
-        resolved_by=item.resolved_by,
+        note=item.note if courier_pk is None else "",
+        resolved_by=item.resolved_by if courier_pk is None else "",
         resolved_at=item.resolved_at,
         created_at=item.created_at,
     )

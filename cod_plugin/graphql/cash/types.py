@@ -69,8 +69,8 @@ class CodReconciliationException:
     line_row: int | None = strawberry.field(description="The remittance line's row, for a line's exception.")
     order: CodCashOrder | None
     outcome: CodReconciliationOutcome | None
-    note: str
-    resolved_by: str
+    note: str = strawberry.field(description="Finance's note on the resolution; empty for a courier.")
+    resolved_by: str = strawberry.field(description="Who resolved it; empty for a courier.")
     resolved_at: datetime | None
     created_at: datetime
 

@@ -152,6 +152,26 @@ def test_a_courier_reads_its_own_remittance_only_and_not_anothers_order_in_it(ap
     assert api(DETAIL, {"id": gid("CodRemittance", made.pk), "first": 10}, token=slow_token) == {"codRemittance": None}
 
 
+def test_a_courier_reads_how_its_exception_was_resolved_but_not_finances_note_nor_who(api, finance, fastship):
+    from django.utils import timezone
+
+    fast, fast_token = fastship
+    made = remittance(fast, lines=[(delivered(fast), "100.00", "short")])
+    made.exceptions.update(
+        status="resolved", outcome="courier_pays_back", note="Ask Sam at the depot", resolved_by="finance@example.com",
+        resolved_at=timezone.now(),
+    )  # fmt: skip
+    query = "query($id: ID!) { codRemittance(id: $id) { exceptions(first: 5) { edges { node { outcome note resolvedBy resolvedAt } } } } }"  # noqa: E501
+    seen = {
+        who: api(query, {"id": gid("CodRemittance", made.pk)}, token=token)["codRemittance"]["exceptions"]["edges"][0]
+        for who, token in (("finance", finance), ("courier", fast_token))
+    }
+    assert seen["finance"]["node"]["note"] == "Ask Sam at the depot"
+    assert seen["finance"]["node"]["resolvedBy"] == "finance@example.com"
+    assert seen["courier"]["node"]["outcome"] == "COURIER_PAYS_BACK" and seen["courier"]["node"]["resolvedAt"]
+    assert (seen["courier"]["node"]["note"], seen["courier"]["node"]["resolvedBy"]) == ("", "")
+
+
 def test_an_unknown_or_malformed_remittance(api, finance):
     assert api(DETAIL, {"id": gid("CodRemittance", 999), "first": 1}, token=finance) == {"codRemittance": None}
     assert top_codes(api.raw(DETAIL, {"id": gid("CodOrder", 1), "first": 1}, token=finance)) == ["INVALID"]
