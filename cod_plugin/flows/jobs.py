@@ -4,6 +4,10 @@ imports of couriers' files.
 ``start`` records a queued ``CodJob`` and sends the task once the caller's transaction commits. ``run`` (the task)
 claims the job with one conditional UPDATE from queued to running, so a task delivered twice, or two workers at
 once, run it once; it then works through the orders in chunks and saves the progress with one UPDATE per chunk.
+On PostgreSQL the runner also holds a session advisory lock on its job (``running``): a job found running with its
+lock free lost its worker (the lock dies with the connection), and the task delivered again (``acks_late``) takes
+it over and runs it again from the start. Every kind of job may run again: an order already handed to the courier
+counts as such, an export is written afresh, an import clears the rows the dead worker staged.
 An order that cannot be handled is counted with its reason; only an unexpected error fails the job, and staff read
 a plain sentence while the traceback goes to the ``cod_plugin`` log. With eager Celery (the sandbox) the same code
 runs inline when the request commits."""
@@ -13,9 +17,10 @@ import io
 import logging
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -55,10 +60,47 @@ def claim(job_pk: int) -> bool:
     return claimed.update(status=CodJob.Status.RUNNING, started_at=timezone.now()) == 1
 
 
+# The advisory locks of running jobs, keyed by the job's pk: "COD" in the high 32 bits.
+LOCK_SPACE = 0x434F44 << 32
+
+
+@contextmanager
+def running(job_pk: int) -> Iterator[bool]:
+    """Whether this call runs the job: claimed from queued, or (PostgreSQL) taken over from a dead worker; while
+    the body runs, the job's advisory lock is held."""
+    if connection.vendor != "postgresql":
+        yield claim(job_pk)
+        return
+    key = LOCK_SPACE | int(job_pk)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
+        locked = cursor.fetchone()[0]
+    if not locked:
+        yield False
+        return
+    try:
+        yield claim(job_pk) or take_over(job_pk)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+def take_over(job_pk: int) -> bool:
+    """The caller holds the job's lock: a job still running has lost its worker, and is this caller's now."""
+    abandoned = CodJob.objects.filter(pk=job_pk, status=CodJob.Status.RUNNING)
+    return abandoned.update(started_at=timezone.now()) == 1
+
+
 def run(job_pk: int, *, chunk_size: int = CHUNK_SIZE) -> str:
-    """Run a queued job to its end; a job another run claimed is left to it. Returns what this call did."""
-    if not claim(job_pk):
-        return "not_claimed"
+    """Run a queued job to its end (or one whose worker died); a job another run holds is left to it. Returns what
+    this call did."""
+    with running(job_pk) as claimed:
+        if not claimed:
+            return "not_claimed"
+        return _run(job_pk, chunk_size=chunk_size)
+
+
+def _run(job_pk: int, *, chunk_size: int) -> str:
     job = CodJob.objects.get(pk=job_pk)
     try:
         with translation.override(job.language or None):

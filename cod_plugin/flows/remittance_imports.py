@@ -3,20 +3,17 @@ its SHA-256), ``start_import`` queues the job, ``run_import`` (the task) streams
 in chunks, committing each with the job's progress, then applies it in one transaction, so a worker killed on
 the way leaves no remittance, and the job runs again from the start.
 
-Who runs a job is decided twice: ``jobs.claim`` takes it from queued to running once, and on PostgreSQL the
-runner holds a session advisory lock on the job while it works. A job found running with its lock free lost its
-worker (the connection died with it, and the lock with the connection): the next delivery of its task takes it
-over and starts again, clearing the staging rows the dead worker left."""
+Who runs a job is decided by ``jobs.running``: claimed from queued once, or on PostgreSQL taken over from a worker
+that died (its advisory lock went with its connection); a run taken over starts again, clearing the staging rows
+the dead worker left."""
 
 import hashlib
 import logging
 import os
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from itertools import islice
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -34,7 +31,6 @@ log = logging.getLogger("cod_plugin")
 MAX_FILE_BYTES = 64 * 1024 * 1024
 CHUNK_ROWS = 10_000  # rows staged and committed at a time: the progress bar moves, memory stays flat
 MAX_ERRORS = 1000  # row errors kept on the job; the count of rejected rows has them all
-LOCK_SPACE = 0x434F44 << 32  # "COD": the advisory locks of import jobs, keyed by the job's pk
 
 
 def upload(courier, django_file, *, reference, remitted_on, currency, net, user) -> CodRemittanceFile:
@@ -101,37 +97,12 @@ def fresh_counts() -> dict[str, int]:
 
 def run_import(job_pk: int) -> str:
     """Run an import job to its end (see the module's docstring); returns what this call did."""
-    with running(job_pk) as claimed:
+    with jobs.running(job_pk) as claimed:
         if not claimed:
             return "not_claimed"
         job = CodJob.objects.get(pk=job_pk)
         with translation.override(job.language or None):
             return Import(job).run()
-
-
-@contextmanager
-def running(job_pk: int) -> Iterator[bool]:
-    """Whether this call runs the job: claimed from queued, or (PostgreSQL) taken over from a dead worker."""
-    if connection.vendor != "postgresql":
-        yield jobs.claim(job_pk)
-        return
-    key = LOCK_SPACE | int(job_pk)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
-        locked = cursor.fetchone()[0]
-    if not locked:
-        yield False
-        return
-    try:
-        yield jobs.claim(job_pk) or take_over(job_pk)
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
-
-
-def take_over(job_pk: int) -> bool:
-    abandoned = CodJob.objects.filter(pk=job_pk, status=CodJob.Status.RUNNING)
-    return abandoned.update(started_at=timezone.now()) == 1
 
 
 class Import:
