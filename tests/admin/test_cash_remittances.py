@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from admin_ui import cash_forms
-from admin_ui.cash_remittance_page import LINES_PER_PAGE
+from admin_ui.cash_remittance_page import EXCEPTIONS_SHOWN, LINES_PER_PAGE
 from cod_plugin.models import CodReconciliationException, CodRemittance
 from cod_plugin.rules.reconciliation import ExceptionKind, LineStatus
 from tests.cash.remittance_rows import remittance
@@ -271,3 +271,25 @@ def test_the_list_takes_the_same_queries_for_1_remittance_as_for_20(finance, fas
     for index in range(1, 20):
         add(index)
     assert queries(finance, REMITTANCES) == one
+
+
+def test_a_remittance_of_exactly_a_page_of_lines_has_no_next_page(finance, fastship):
+    made = remittance(fastship, reference="R-PAGE", lines=lines_of(delivered(LINES_PER_PAGE, fastship)))
+    page = finance.get(page_of(made)).content.decode()
+    assert page.count('class="cod-line"') == LINES_PER_PAGE and 'id="cod-lines-next"' not in page
+    more = remittance(
+        fastship, reference="R-PAGE-1", lines=lines_of(delivered(LINES_PER_PAGE + 1, fastship, start=900))
+    )
+    assert 'id="cod-lines-next"' in finance.get(page_of(more)).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("exceptions", "shown"), [(EXCEPTIONS_SHOWN, EXCEPTIONS_SHOWN), (EXCEPTIONS_SHOWN + 1, EXCEPTIONS_SHOWN)]
+)
+def test_the_page_shows_the_first_twenty_exceptions(finance, fastship, exceptions, shown):
+    # given a remittance whose lines are all short: one exception each
+    orders = delivered(exceptions, fastship, start=700)
+    made = remittance(fastship, reference=f"R-EX-{exceptions}", lines=[(o, "90.00", LineStatus.SHORT) for o in orders])
+    assert made.exceptions.count() == exceptions
+    page = finance.get(page_of(made)).content.decode()
+    assert page.count('class="cod-exception"') == shown
