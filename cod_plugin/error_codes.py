@@ -26,6 +26,7 @@ class ReasonCode(StrEnum):
     UNPAID_PENALTY = "unpaid_penalty"
     TERMS_MISSING = "terms_missing"
     AMOUNT_TOO_LARGE = "amount_too_large"
+    RISK_TOO_HIGH = "risk_too_high"
 
 
 class CodErrorCode(StrEnum):
@@ -63,6 +64,11 @@ class CodErrorCode(StrEnum):
     UNREADABLE_FILE = "unreadable_file"
     EMPTY_REMITTANCE = "empty_remittance"
     ALREADY_RESOLVED = "already_resolved"
+    # Screening and partial COD
+    AGENT_CALL_REQUIRED = "agent_call_required"
+    DEPOSIT_NOT_PENDING = "deposit_not_pending"
+    DEPOSIT_UNAVAILABLE = "deposit_unavailable"
+    REGION_NOT_COVERED = "region_not_covered"
 
 
 class CodError(Exception):

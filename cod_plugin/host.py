@@ -14,7 +14,8 @@ What the port asks of a store (README, "What the port asks of a store", has the 
   creates its orders and hands them over through ``cod_plugin.api.register_order``), ``update_order``, ``set_fee``,
   ``cancel_order``, ``mark_order_paid``;
 - optional, told of the COD lifecycle so the store's own status and stock follow: ``order_confirmed``,
-  ``order_shipped``, ``order_delivered``, ``restock``, ``order_refunded``; and ``get_channel_names``.
+  ``order_shipped``, ``order_delivered``, ``restock``, ``order_refunded``; partial COD: ``request_deposit`` and
+  ``refund_deposit``; the upsell at the call: ``related_products``; and ``get_channel_names``.
 
 The store tells the plugin when it cancels an order on its side: ``cod_plugin.api.store_cancelled``.
 """
@@ -22,6 +23,7 @@ The store tells the plugin when it cancels an order on its side: ``cod_plugin.ap
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
 
@@ -100,11 +102,13 @@ class DeliveryMethodSnapshot:
 
 @dataclass(frozen=True)
 class CustomerSnapshot:
-    """``ref`` is the store's customer id; a guest has none and is known by email."""
+    """``ref`` is the store's customer id; a guest has none and is known by email. ``joined_at``: when the account
+    was opened (None for a guest, or when the store does not say), for the screening's "account new today"."""
 
     ref: str | None
     email: str
     phone: str = ""
+    joined_at: datetime | None = None
 
     @property
     def profile_key(self) -> str:
@@ -152,10 +156,30 @@ class OrderSnapshot:
 @dataclass(frozen=True)
 class OrderChanges:
     """What a confirmation agent changed with the customer: a new address, new quantities (SKU to quantity;
-    0 removes the line). None leaves that part as it is."""
+    0 removes the line), products added at the call (``ProductOffer.product_ref`` to quantity: the upsell). None
+    leaves that part as it is."""
 
     address: AddressSnapshot | None = None
     quantities: dict[str, int] | None = None
+    additions: dict[str, int] | None = None
+
+
+@dataclass(frozen=True)
+class ProductOffer:
+    """A product the store offers to add to an order at the confirmation call (``related_products``)."""
+
+    product_ref: str
+    name: str
+    unit_price: Decimal
+
+
+@dataclass(frozen=True)
+class DepositRequest:
+    """What the store answers when asked to take a deposit online: its payment's reference and, when the customer
+    pays on a page, that page's address (the plugin sends it with the order's message)."""
+
+    payment_ref: str
+    pay_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -235,12 +259,39 @@ class BaseHostAdapter:
     def order_refunded(self, order_ref: str, *, amount: Decimal, currency: str) -> None:
         """A refund was paid to the customer."""
 
+    def request_deposit(
+        self, order_ref: str, *, amount: Decimal, currency: str, expires_at: datetime
+    ) -> DepositRequest | None:
+        """Partial COD: take ``amount`` online with the store's own payment before ``expires_at``, and report it
+        with ``cod_plugin.api.deposit_paid`` (or ``deposit_expired``). None (the default): the store takes no
+        deposits, so an order that needs one is not offered COD (``RISK_TOO_HIGH``)."""
+        return None
+
+    def refund_deposit(self, order_ref: str, *, amount: Decimal, currency: str) -> None:
+        """Give back ``amount`` of a paid deposit through the payment that took it (the order was cancelled, or
+        refused for a reason that is not the customer's fault, or the deposit is more than the penalty it covers)."""
+
+    def related_products(self, order_ref: str) -> list[ProductOffer]:
+        """Products the agent may offer at the confirmation call (the upsell); none by default. Adding one is an
+        ``OrderChanges.additions`` through ``update_order``."""
+        return []
+
     def get_channel_names(self, slugs: list[str] | None) -> dict[str, str]:
         """The names the admin shows for channels, by slug (``None``: every channel); without them the slugs show."""
         return {}
 
 
-OPTIONAL = ("order_confirmed", "order_shipped", "order_delivered", "restock", "order_refunded", "get_channel_names")
+OPTIONAL = (
+    "order_confirmed",
+    "order_shipped",
+    "order_delivered",
+    "restock",
+    "order_refunded",
+    "request_deposit",
+    "refund_deposit",
+    "related_products",
+    "get_channel_names",
+)
 
 
 def get_adapter() -> HostAdapter:

@@ -15,6 +15,7 @@ VIEW_OVERVIEW = "cod_admin_ui.view_codoverview"
 VIEW_PROFILES, CHANGE_PROFILES = "cod_plugin.view_codcustomerprofile", "cod_plugin.change_codcustomerprofile"
 VIEW_RETURNS = "cod_plugin.view_codreturnrequest"
 RECONCILE_CASH = "cod_plugin.reconcile_cod_cash"
+VIEW_METRICS = "cod_plugin.view_cod_metrics"
 
 
 def _crud(model: str, *actions: str, app_label: str = "cod_plugin") -> tuple[str, ...]:
@@ -32,6 +33,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
         *_crud("courierevent", "view"),
         VIEW_ORDERS,
         VIEW_OVERVIEW,
+        VIEW_METRICS,
+        *_crud("codriskalert", "view", "change"),
     ),
     "COD agents": (CONFIRM_ORDERS, VIEW_ORDERS, VIEW_QUEUE),
     "COD dispatch": (DISPATCH_ORDERS, VIEW_ORDERS, *_crud("courier", "view"), *_crud("courierevent", "view")),
@@ -105,15 +108,20 @@ API: dict[str, Access] = {
     "codRemittance": Access(any_of=(RECONCILE_CASH,), courier=True),
     "codCashInHand": Access(any_of=(RECONCILE_CASH,), courier=True),
     "codReconciliationExceptionResolve": Access(any_of=(RECONCILE_CASH,)),
+    "codRiskBacktest": Access(any_of=(VIEW_METRICS,)),
+    "codMetrics": Access(any_of=(VIEW_METRICS,)),
 }
 # On top of the operation's own access: a delivery reported with the cash collected makes a payment record, which
 # is finance's job (the courier's own report is the record itself).
 DELIVERED_WITH_PAYMENT = "codOrderUpdateStatus: DELIVERED with collectedAmount"
 # An order's money (collected, remitted, deposited, its cash exceptions) is finance's to read.
 ORDER_MONEY = "codOrder: money"
+# An order's risk (score, band, action, signals) is for staff who read orders; never the customer, nor a courier.
+ORDER_RISK = "codOrder: risk"
 API_CONDITIONS: dict[str, Access] = {
     DELIVERED_WITH_PAYMENT: Access(any_of=(RECORD_PAYMENTS,), courier=True),
     ORDER_MONEY: Access(any_of=(RECONCILE_CASH,)),
+    ORDER_RISK: Access(any_of=(VIEW_ORDERS,)),
 }
 
 # Every screen and action of the store admin (staff only: anyone else is sent to the admin's login).
@@ -147,6 +155,12 @@ ADMIN: dict[str, Access] = {
     "cash: resolve an exception": Access(all_of=(RECONCILE_CASH,)),
     "cash: cash in hand": Access(all_of=(RECONCILE_CASH,)),
     "cash: export a period (CSV)": Access(all_of=(RECONCILE_CASH,)),
+    "orders: risk score and signals": Access(all_of=(VIEW_ORDERS,)),
+    "confirmation queue: offer related products": Access(all_of=(VIEW_QUEUE, CONFIRM_ORDERS)),
+    "monitoring: figures and trends": Access(all_of=(VIEW_METRICS,)),
+    "monitoring: alerts": Access(all_of=(VIEW_METRICS,)),
+    "monitoring: acknowledge an alert": Access(all_of=(VIEW_METRICS, "cod_plugin.change_codriskalert")),
+    "risk: backtest": Access(all_of=(VIEW_METRICS,)),
 }
 
 

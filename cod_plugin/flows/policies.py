@@ -5,6 +5,7 @@ from django.db.models import Max, OuterRef, Prefetch, Subquery
 from ..conf import app_settings
 from ..models import CodPolicy, CodRegion, CodTerms
 from ..rules.policy import FeeSchedule, PolicySnapshot, RegionRule, TermsSnapshot
+from ..rules.risk import Band, RiskSettings
 
 
 def _current_terms_queryset():
@@ -71,6 +72,32 @@ def to_snapshot(policy: CodPolicy, *, language: str) -> PolicySnapshot:
         trusted_after_completed_orders=app_settings.TRUSTED_AFTER_COMPLETED_ORDERS,
         max_line_quantity=app_settings.MAX_LINE_QUANTITY,
         fee_label=policy.fee_label,
+        risk=risk_settings(policy),
+    )
+
+
+def risk_settings(policy: CodPolicy) -> RiskSettings:
+    """The channel's screening settings: its weights over the defaults, its bands, actions and limits."""
+    defaults = RiskSettings()
+    return RiskSettings(
+        weights={**defaults.weights, **{str(code): int(w) for code, w in (policy.risk_weights or {}).items()}},
+        medium_from=policy.risk_medium_from,
+        high_from=policy.risk_high_from,
+        very_high_from=policy.risk_very_high_from,
+        actions={
+            Band.LOW: policy.risk_action_low,
+            Band.MEDIUM: policy.risk_action_medium,
+            Band.HIGH: policy.risk_action_high,
+            Band.VERY_HIGH: policy.risk_action_very_high,
+        },
+        deposit_percent=policy.deposit_percent,
+        deposit_fixed=policy.deposit_fixed,
+        deposit_above=policy.deposit_above,
+        deposit_hours=policy.deposit_hours,
+        velocity_per_day=policy.risk_velocity_per_day,
+        duplicate_window_hours=policy.risk_duplicate_hours,
+        region_min_orders=policy.risk_region_min_orders,
+        region_refusal_percent=policy.risk_region_refusal_percent,
     )
 
 

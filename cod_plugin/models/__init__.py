@@ -23,12 +23,17 @@ from .policies import (
     default_trusted_customer_limit,
 )
 from .returns import CodRefund, CodReturnLine, CodReturnPhoto, CodReturnRequest, RefundMethod, ReturnReason
+from .risk import CodOrderDeposit, CodOrderLine, CodRiskAlert, DepositStatus
 
 __all__ = [
     "CodBankStatementLine",
     "CodCustomerProfile",
     "CodJob",
     "CodOrder",
+    "CodOrderDeposit",
+    "CodOrderLine",
+    "CodRiskAlert",
+    "DepositStatus",
     "CodOrderEvent",
     "CodPaymentClaim",
     "CodPaymentRecord",

@@ -46,13 +46,30 @@ class CodOrder(models.Model):
     claim_unverified = models.BooleanField(_("Paid claim without courier record"), default=False)
     amount_discrepancy = models.BooleanField(_("collected amount differs"), default=False)
     refund_overdue = models.BooleanField(_("refund overdue"), default=False)
+    # The keys that follow the person across accounts (``rules/identity.py``), set at placing and on a change.
+    phone_e164 = models.CharField(_("phone (E.164)"), max_length=20, blank=True, db_index=True)
+    address_key = models.CharField(_("address key"), max_length=64, blank=True, db_index=True)
+    client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True, db_index=True)
+    cart_key = models.CharField(_("cart key"), max_length=64, blank=True)
+    # The screening (``flows/screening.py``): the latest score, its band, the action and the signals that fired
+    # (``rules.risk.Signal.as_dict``); every assessment is also in the timeline. None: not screened yet.
+    risk_score = models.PositiveSmallIntegerField(_("risk score"), null=True, blank=True)
+    risk_band = models.CharField(_("risk band"), max_length=16, blank=True)
+    risk_action = models.CharField(_("risk action"), max_length=16, blank=True)
+    risk_signals = models.JSONField(_("risk signals"), default=list, blank=True)
+    link_opened_at = models.DateTimeField(_("confirmation link opened"), null=True, blank=True)
+    # Partial COD: the part paid online first (``CodOrderDeposit``); ``amount_to_collect`` is the rest.
+    deposit_amount = MoneyField(_("deposit"), default=0, default_currency="USD", **AMOUNT)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("COD order")
         verbose_name_plural = _("COD orders")
-        indexes = [models.Index(fields=["channel", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["channel", "status", "created_at"]),
+            models.Index(fields=["status", "risk_score"], name="cod_order_status_risk"),
+        ]
         permissions = [
             ("confirm_cod_orders", _("Can record COD confirmation outcomes")),
             ("dispatch_cod_orders", _("Can dispatch COD orders and report their delivery")),

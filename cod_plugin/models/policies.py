@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from ..conf import app_settings
 from ..rules.policy import CollectionMethod
+from ..rules.risk import ACTION_NAMES, DEFAULT_WEIGHTS, MAX_WEIGHT, SignalCode
 from .base import AMOUNT, _amount
+
+_SCORE = [MinValueValidator(0), MaxValueValidator(100)]
+_PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
+_ACTIONS = [(str(action), label) for action, label in ACTION_NAMES.items()]
 
 
 def default_limit_currency() -> str:
@@ -37,6 +42,26 @@ def _check_flags(values) -> None:
             "values": ", ".join(undeclared)
         }
         raise ValidationError({"excluded_flags": message})
+
+
+def _check_risk(policy) -> None:
+    """The bands rise (medium < high < very high) and every weight names a signal, from 0 to 100."""
+    if not policy.risk_medium_from < policy.risk_high_from < policy.risk_very_high_from:
+        message = _("The bands must rise: medium below high, high below very high.")
+        raise ValidationError({"risk_high_from": message})
+    weights = policy.risk_weights
+    if not isinstance(weights, dict):
+        raise ValidationError({"risk_weights": _("Give the weights as signal code to number.")})
+    unknown = sorted(set(weights) - {str(code) for code in DEFAULT_WEIGHTS})
+    if unknown:
+        raise ValidationError({"risk_weights": _("Unknown signals: %(codes)s") % {"codes": ", ".join(unknown)}})
+    for code, weight in weights.items():
+        if isinstance(weight, bool) or not isinstance(weight, int) or not 0 <= weight <= MAX_WEIGHT:
+            message = _("The weight of %(code)s must be a whole number from 0 to %(max)s.") % {
+                "code": SignalCode(code),
+                "max": MAX_WEIGHT,
+            }
+            raise ValidationError({"risk_weights": message})
 
 
 class CodPolicy(models.Model):
@@ -123,6 +148,56 @@ class CodPolicy(models.Model):
     sms_url = models.URLField(_("SMS provider URL"), blank=True, help_text=_("Empty: the store-wide provider."))
     sms_token = models.CharField(_("SMS provider token"), max_length=255, blank=True)
     sms_sender = models.CharField(_("SMS sender ID"), max_length=32, blank=True)
+    # Screening (``rules/risk.py``; the defaults are ``RiskSettings``'s).
+    risk_weights = models.JSONField(
+        _("signal weights"),
+        default=dict,
+        blank=True,
+        help_text=_("Signal code to weight (0 to 100, 0 turns the signal off); a signal not named keeps its default."),
+    )
+    risk_medium_from = models.PositiveSmallIntegerField(_("medium risk from score"), default=25, validators=_SCORE)
+    risk_high_from = models.PositiveSmallIntegerField(_("high risk from score"), default=50, validators=_SCORE)
+    risk_very_high_from = models.PositiveSmallIntegerField(
+        _("very high risk from score"), default=75, validators=_SCORE
+    )
+    risk_action_low = models.CharField(_("low risk: action"), max_length=16, choices=_ACTIONS, default="accept")
+    risk_action_medium = models.CharField(
+        _("medium risk: action"), max_length=16, choices=_ACTIONS, default="agent_call"
+    )
+    risk_action_high = models.CharField(_("high risk: action"), max_length=16, choices=_ACTIONS, default="deposit")
+    risk_action_very_high = models.CharField(
+        _("very high risk: action"), max_length=16, choices=_ACTIONS, default="refuse"
+    )
+    deposit_percent = models.DecimalField(
+        _("deposit percent"), max_digits=5, decimal_places=2, default=Decimal(20), validators=_PERCENT
+    )
+    deposit_fixed = models.DecimalField(_("fixed deposit"), default=Decimal(0), **AMOUNT)
+    deposit_above = _amount(_("deposit for every order above"))
+    deposit_hours = models.PositiveSmallIntegerField(
+        _("hours to pay the deposit"), default=48, validators=[MinValueValidator(1), MaxValueValidator(720)]
+    )
+    risk_velocity_per_day = models.PositiveSmallIntegerField(
+        _("COD orders a day per phone, address or device before it counts"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+    )
+    risk_duplicate_hours = models.PositiveSmallIntegerField(
+        _("hours in which a similar order counts as a duplicate"),
+        default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(720)],
+    )
+    risk_region_min_orders = models.PositiveIntegerField(
+        _("finished orders before an area's refusal rate counts"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(100000)],
+    )
+    risk_region_refusal_percent = models.DecimalField(
+        _("area refusal rate that counts (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(30),
+        validators=_PERCENT,
+    )
 
     class Meta:
         verbose_name = _("COD policy")
@@ -136,7 +211,16 @@ class CodPolicy(models.Model):
         _check_flags(self.excluded_flags)
         if None not in (self.fee_minimum, self.fee_maximum) and self.fee_minimum > self.fee_maximum:
             raise ValidationError({"fee_minimum": _("The minimum fee must not exceed the maximum fee.")})
-        for name in ("fee_fixed", "fee_minimum", "fee_maximum", "fee_waiver_above", "max_item_price"):
+        _check_risk(self)
+        for name in (
+            "fee_fixed",
+            "fee_minimum",
+            "fee_maximum",
+            "fee_waiver_above",
+            "max_item_price",
+            "deposit_fixed",
+            "deposit_above",
+        ):
             value = getattr(self, name)
             if value is not None and value < 0:
                 raise ValidationError({name: _("Amounts cannot be negative.")})

@@ -12,6 +12,7 @@ from .statuses import CodStatus as S
 
 
 class Event(StrEnum):
+    DEPOSIT_PAID = "deposit_paid"
     CONFIRM = "confirm"
     CANCEL = "cancel"
     SHIP = "ship"
@@ -29,8 +30,10 @@ DELIVERY_OVER = frozenset({S.COMPLETED}) | TERMINAL
 IN_TRANSIT = frozenset({S.SHIPPED, S.OUT_FOR_DELIVERY, S.DELIVERY_FAILED})
 
 TRANSITIONS: dict[Event, tuple[frozenset[str], str]] = {
+    # Partial COD: the order waits for its deposit, then goes to confirmation as any other.
+    Event.DEPOSIT_PAID: (frozenset({S.AWAITING_DEPOSIT}), S.PENDING_CONFIRMATION),
     Event.CONFIRM: (frozenset({S.PENDING_CONFIRMATION}), S.CONFIRMED),
-    Event.CANCEL: (frozenset({S.PENDING_CONFIRMATION, S.CONFIRMED}) | IN_TRANSIT, S.CANCELLED),
+    Event.CANCEL: (frozenset({S.AWAITING_DEPOSIT, S.PENDING_CONFIRMATION, S.CONFIRMED}) | IN_TRANSIT, S.CANCELLED),
     Event.SHIP: (frozenset({S.CONFIRMED}), S.SHIPPED),
     Event.OUT_FOR_DELIVERY: (frozenset({S.CONFIRMED, S.SHIPPED, S.DELIVERY_FAILED}), S.OUT_FOR_DELIVERY),
     Event.DELIVERY_FAILED: (frozenset({S.OUT_FOR_DELIVERY}), S.DELIVERY_FAILED),
@@ -43,6 +46,7 @@ TRANSITIONS: dict[Event, tuple[frozenset[str], str]] = {
 
 # How far along the delivery leg a status is: a courier event aiming behind the order's status is late.
 PROGRESS = {
+    S.AWAITING_DEPOSIT: 0,
     S.PENDING_CONFIRMATION: 0,
     S.CONFIRMED: 1,
     S.SHIPPED: 2,

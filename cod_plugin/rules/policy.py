@@ -1,7 +1,9 @@
 """The channel's COD policy as the rules see it: plain values, built by the flows from the models."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+
+from .risk import RiskSettings
 
 
 class CollectionMethod:
@@ -66,3 +68,4 @@ class PolicySnapshot:
     fee_label: str = "Cash on Delivery fee"
     # The store's names of its own product flags (``COD_PRODUCT_FLAGS``), for the reasons: code to label.
     flag_labels: tuple[tuple[str, str], ...] = ()
+    risk: RiskSettings = field(default_factory=RiskSettings)

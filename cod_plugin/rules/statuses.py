@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CodStatus(TextChoices):
+    AWAITING_DEPOSIT = "awaiting_deposit", _("Awaiting the deposit")
     PENDING_CONFIRMATION = "pending_confirmation", _("Pending confirmation")
     CONFIRMED = "confirmed", _("Confirmed")
     SHIPPED = "shipped", _("Shipped")
