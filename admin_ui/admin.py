@@ -1,6 +1,7 @@
 """The COD store admin: each area registers its screens on the store's own ``admin.site``."""
 
 from . import (  # noqa: F401  (importing registers)
+    backtest,
     bulk,
     cash_exceptions,
     cash_remittances,

@@ -18,3 +18,10 @@ class CodOverview(CodOrder):
         proxy = True
         verbose_name = _("COD overview")
         verbose_name_plural = _("COD overview")
+
+
+class RiskBacktest(CodOrder):
+    class Meta:
+        proxy = True
+        verbose_name = _("risk backtest")
+        verbose_name_plural = _("risk backtest")

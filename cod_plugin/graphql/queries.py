@@ -15,6 +15,7 @@ from .errors import permission_denied, top_level
 from .ids import decode
 from .language import speaking
 from .permissions import context_of
+from .risk.backtest import RiskQuery
 
 
 def _channel(channel: str) -> str:
@@ -34,7 +35,7 @@ def _language(language_code: str | None) -> str | None:
 
 
 @strawberry.type
-class Query(CashQuery):
+class Query(CashQuery, RiskQuery):
     @strawberry.field(description="A channel's public COD settings; null when the channel has no COD policy.")
     def cod_settings(self, channel: str, language_code: str = "en") -> types.CodSettings | None:
         channel, language_code = _channel(channel), _language(language_code)

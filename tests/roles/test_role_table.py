@@ -158,6 +158,7 @@ REQUESTS = {
     "codRemittances": ('{ codRemittances(filter: {courier: "fastship"}) { totalCount } }', None),
     "codRemittance": ("query($id: ID!) { codRemittance(id: $id) { id } }", "remittance"),
     "codCashInHand": ('{ codCashInHand(courier: "fastship") { currency } }', None),
+    "codRiskBacktest": ("{ codRiskBacktest(days: 30) { orders } }", None),
     "codReconciliationExceptionResolve": (
         "mutation($id: ID!) { codReconciliationExceptionResolve(exceptionId: $id, outcome: WRITTEN_OFF, "
         'note: "x") { errors { code } } }',
@@ -306,6 +307,7 @@ def admin_requests(world: World) -> dict[str, list[tuple[str, str, dict]]]:
             ("get", f"{COURIERS}cash-export/", {}),
             ("get", f"{COURIERS}cash-export/", {"start": "2026-01-01", "end": "2026-01-31"}),
         ],
+        "risk: backtest": [("get", "/admin/cod_admin_ui/riskbacktest/", {"days": "30"})],
     }
 
 
