@@ -27,6 +27,7 @@ from .order_actions import (
 from .order_courier import AssignCourierForm, couriers_for
 from .order_filters import raised_flags
 from .order_money import MONEY_STATUS, MoneyPanel
+from .order_risk import RISK, risk_panel
 from .settings import COLLECTION_METHODS
 
 CUSTOMER_PREFIXES = ("customer:", "guest:")
@@ -78,6 +79,7 @@ class OrderPage:
             "refunds": [(refund, formatting.money_of(refund.amount)) for refund in order.refunds.all()],
             "events": self.timeline(),
             "money": MoneyPanel(order) if self.may(MONEY_STATUS) else None,
+            "risk": risk_panel(order) if self.may(RISK) else None,
             "claim_method": self.methods.get(getattr(claim, "method", ""), ""),
             "payment_method": self.methods.get(getattr(paid, "method", ""), ""),
             **self.actions(),

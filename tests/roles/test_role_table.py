@@ -308,6 +308,7 @@ def admin_requests(world: World) -> dict[str, list[tuple[str, str, dict]]]:
             ("get", f"{COURIERS}cash-export/", {"start": "2026-01-01", "end": "2026-01-31"}),
         ],
         "risk: backtest": [("get", "/admin/cod_admin_ui/riskbacktest/", {"days": "30"})],
+        "orders: risk score and signals": [("get", f"{ORDERS}{pk}/change/", {})],
     }
 
 
