@@ -11,7 +11,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -31,6 +31,7 @@ from cod_plugin.permissions import may
 from cod_plugin.rules.lifecycle import ConfirmationOutcome
 from cod_plugin.rules.statuses import CodStatus
 
+from . import queue_risk, queue_upsell
 from .base import ReadOnlyAdmin
 from .labels import channel_name, channel_names, language_name
 from .models import ConfirmationQueue
@@ -48,10 +49,11 @@ def _due(now: datetime) -> Q:
     return Q(next_call_at__isnull=True) | Q(next_call_at__lte=now)
 
 
-def queued(now: datetime):
-    """Pending orders to call now: retries that are due first (earliest due first), then new orders, oldest first."""
+def queued(now: datetime, sort: str = queue_risk.DEFAULT_SORT):
+    """Pending orders to call now, by ``sort``: the highest risk first (unscreened last), then as "oldest" runs:
+    retries that are due first (earliest due first), then new orders, oldest first."""
     pending = CodOrder.objects.filter(status=CodStatus.PENDING_CONFIRMATION)
-    return pending.filter(_due(now)).order_by(F("next_call_at").asc(nulls_last=True), "created_at", "pk")
+    return pending.filter(_due(now)).order_by(*queue_risk.ordering(sort))
 
 
 def counts(now: datetime) -> dict[str, int]:
@@ -81,6 +83,9 @@ class CallScript:
     delivery_days: int
     max_attempts: int
     by_whatsapp: bool
+    risk: queue_risk.RiskCell
+    questions: tuple[str, ...]  # what the signals ask the agent to check, in the agent's language
+    offers: tuple[queue_upsell.Offer, ...]  # the store's related products, priced in the customer's formats
 
 
 def call_script(order: CodOrder, *, agent: str, channels: dict[str, str]) -> CallScript:
@@ -93,6 +98,7 @@ def call_script(order: CodOrder, *, agent: str, channels: dict[str, str]) -> Cal
     with translation.override(speaks):  # what the agent reads out, in the customer's words and formats
         amounts = (display(order.amount_to_collect.amount, currency), display(order.shipping_amount.amount, currency))
         fee, appointment = display(order.fee.amount, currency), _appointment(order)
+        offers = queue_upsell.offers(order.order_ref, currency)
     return CallScript(
         order=order,
         agent=agent,
@@ -111,6 +117,9 @@ def call_script(order: CodOrder, *, agent: str, channels: dict[str, str]) -> Cal
         delivery_days=policy.max_delivery_days,
         max_attempts=policy.max_confirmation_attempts,
         by_whatsapp=policy.notification_channel == "whatsapp",
+        risk=queue_risk.risk_cell(order),
+        questions=tuple(queue_risk.script_questions(order)),  # for the agent: in the admin's language
+        offers=tuple(offers),
     )
 
 
@@ -283,6 +292,7 @@ class ConfirmationQueueAdmin(ReadOnlyAdmin):
             path("", wrap(self.changelist_view), name=f"{prefix}_changelist"),
             path("<int:order_pk>/outcome/", wrap(self.outcome_view), name=f"{prefix}_outcome"),
             path("<int:order_pk>/modify/", wrap(self.modify_view), name=f"{prefix}_modify"),
+            path("<int:order_pk>/add/", wrap(self.add_view), name=f"{prefix}_add"),
         ]
 
     def _url(self, name: str, *args) -> str:
@@ -301,14 +311,21 @@ class ConfirmationQueueAdmin(ReadOnlyAdmin):
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        now = timezone.now()
-        orders = list(queued(now)[: UPCOMING + 1])
+        now, sort = timezone.now(), queue_risk.sort_of(request.GET.get("o"))
+        orders = list(queued(now, sort)[: UPCOMING + 1])
         names = channel_names()
         script = call_script(orders[0], agent=agent_name(request.user), channels=names) if orders else None
         context = {
             "title": _("Confirmation queue"),
             "script": script,
-            "upcoming": [(order, channel_name(order.channel, names), _amount(order)) for order in orders[1:]],
+            "upcoming": [
+                (order, channel_name(order.channel, names), _amount(order), queue_risk.risk_cell(order))
+                for order in orders[1:]
+            ],
+            "sorts": queue_risk.sort_choices(sort),
+            "can_offer": may(request.user, queue_upsell.OFFER),
+            "max_line_quantity": app_settings.MAX_LINE_QUANTITY,
+            "add_url": script and self._url("add", script.order.pk),
             **counts(now),
             "can_record": may(request.user, RECORD_OUTCOMES),
             "can_view_orders": request.user.has_perm(VIEW_ORDERS),
@@ -345,6 +362,21 @@ class ConfirmationQueueAdmin(ReadOnlyAdmin):
                 return HttpResponseRedirect(self._url("changelist"))
         context = {"title": _("Change order %(number)s") % _number(order), "order": order, "form": form}
         return self._render(request, "modify.html", {**context, "queue_url": self._url("changelist")})
+
+    def add_view(self, request, order_pk: int):
+        """The upsell's "Add": one offered product, recorded as a MODIFIED outcome with the product added."""
+        if not may(request.user, queue_upsell.OFFER):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        order = get_object_or_404(CodOrder, pk=order_pk)
+        offered = queue_upsell.offers(order.order_ref, str(order.amount_to_collect.currency))
+        form = queue_upsell.AddForm(request.POST, offered=offered)
+        if not form.is_valid():
+            messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        else:
+            self._record(request, order.pk, ConfirmationOutcome.MODIFIED, "", changes=form.changes())
+        return HttpResponseRedirect(self._url("changelist"))
 
     def _record(self, request, order_pk: int, outcome: ConfirmationOutcome, note: str, **options) -> bool:
         actor = request.user.get_username()

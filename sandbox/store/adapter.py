@@ -27,9 +27,10 @@ from cod_plugin.host import (
     OrderDraft,
     OrderSnapshot,
     ProductFlag,
+    ProductOffer,
 )
 
-from . import selectors
+from . import selectors, upsell
 from .models import Address, Channel, Checkout, CheckoutLine, Customer, Order, OrderLine, Product, Stock
 
 FLAG_FIELDS = {
@@ -100,9 +101,16 @@ class StoreAdapter(BaseHostAdapter):
                     setattr(order, name, value)
             if changes.quantities is not None:
                 _change_quantities(order, changes.quantities)
+            if changes.additions:
+                upsell.add_lines(order, changes.additions)
             order.total = _total(order)
             order.save()
         return self.get_order(order_ref)
+
+    def related_products(self, order_ref: str) -> list[ProductOffer]:
+        pk = selectors.parse_pk(order_ref)
+        order = Order.objects.filter(pk=pk).first() if pk is not None else None
+        return upsell.related_products(order) if order is not None else []
 
     def set_fee(self, order_ref: str, *, fee: Decimal, label: str) -> OrderSnapshot:
         with transaction.atomic(savepoint=False):
