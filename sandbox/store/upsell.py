@@ -1,8 +1,9 @@
 """The sandbox's upsell at the confirmation call: the products it offers with an order, and adding them to it.
 
-Offered: a few products listed in the order's channel, in stock, not on the order yet and of no kind COD refuses
-(high value, pre-order, customised, special customs, digital): those of the order's categories first, then the
-channel's other plain products. Added: at the channel's listed price, the stock reserved as at placing."""
+Offered: a few products listed in the order's channel, in stock, not on the order yet, no dearer than its dearest
+product (an extra, not a bigger purchase), of no kind COD refuses (high value, pre-order, customised, special
+customs, digital) and no gift card (money, not goods): those of the order's categories first, then the channel's
+other plain products. Added: at the channel's listed price, the stock reserved as at placing."""
 
 from collections import Counter
 
@@ -13,6 +14,7 @@ from cod_plugin.host import HostError, ProductOffer
 from .models import Order, OrderLine, ProductChannelListing, Stock
 
 MAX_OFFERS = 3
+GIFT_CARDS = "gift-cards"
 PLAIN = {
     "product__is_high_value": False,
     "product__is_pre_order": False,
@@ -24,10 +26,15 @@ PLAIN = {
 
 def related_products(order: Order) -> list[ProductOffer]:
     on_order = OrderLine.objects.filter(order=order, kind=OrderLine.Kind.PRODUCT, product__isnull=False)
-    categories = set(on_order.values_list("product__category", flat=True))
+    bought = list(on_order.values_list("product__category", "unit_price"))
+    if not bought:
+        return []
+    categories, dearest = {category for category, _price in bought}, max(price for _category, price in bought)
     listings = (
         ProductChannelListing.objects.filter(channel_id=order.channel_id, product__stock__quantity__gt=0, **PLAIN)
+        .filter(price__lte=dearest)
         .exclude(product_id__in=on_order.values("product_id"))
+        .exclude(product__category=GIFT_CARDS)
         .select_related("product")
         .order_by("product__name", "product_id")
     )
