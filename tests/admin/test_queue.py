@@ -80,10 +80,10 @@ def test_a_due_retry_comes_before_an_older_new_order_and_a_later_retry_waits(api
 
 def test_new_orders_come_oldest_first_and_orders_past_confirmation_never(api, agent):
     _, first = place(api, None)
-    _, second = place(api, None)
+    _, second = place(api, None)  # the same customer again: a possible duplicate, riskier, so sorted oldest first
     _, confirmed = place(api, None)
     CodOrder.objects.filter(pk=confirmed.pk).update(status=CodStatus.CONFIRMED)
-    response = agent.get(QUEUE)
+    response = agent.get(QUEUE, {"o": "oldest"})
     assert (next_number(response), upcoming_numbers(response)) == (first.order_number, [second.order_number])
 
 
@@ -262,7 +262,7 @@ def test_modified_changes_a_quantity_prices_the_fee_again_and_confirms(api, agen
     ]
     assert Order.objects.get(pk=order.order_ref).total == Decimal("158.61")
     modified = CodOrderEvent.objects.get(order=order, kind="modified")
-    assert modified.data["changes"] == {"address": None, "quantities": {"TSHIRT-001": 1}}
+    assert modified.data["changes"] == {"address": None, "quantities": {"TSHIRT-001": 1}, "additions": None}
 
 
 def test_modified_can_change_the_address_and_remove_a_line(api, agent):
@@ -280,7 +280,9 @@ def test_modified_without_a_change_shows_the_flows_error_and_the_form_again(api,
     _, order = place(api, None)
     response = agent.post(modify_url(order), modify_form(agent, order))
     assert response.status_code == 200 and 'id="modify_form"' in response.content.decode()
-    assert messages_of(response) == [f"Order {order.order_number}: Give the new address or the new quantities."]
+    assert messages_of(response) == [
+        f"Order {order.order_number}: Give the new address, the new quantities or the products to add."
+    ]
     assert refresh(order).status == CodStatus.PENDING_CONFIRMATION
 
 

@@ -43,6 +43,7 @@ def upcoming(response) -> list[tuple[str, str]]:
 def three(api):
     """The oldest order unscreened, a low one, and the newest one high: placed in that order."""
     orders = [place(api, None)[1] for _ in range(3)]
+    screened(orders[0], None)
     screened(orders[1], 10, "low", (SignalCode.NEW_ACCOUNT, 10))
     screened(orders[2], 65, "high", (SignalCode.PHONE_HISTORY, 35), (SignalCode.DUPLICATE_ORDER, 30))
     return orders

@@ -122,10 +122,10 @@ def test_add_records_modified_with_the_product_added_and_the_fee_priced_again(or
     stock = Stock.objects.get(product__sku="RICE-COOKER-001").quantity
     messages = add(agent, order, "RICE-COOKER-001", "1")
     order.refresh_from_db()
-    # 173.98 + 89.00 = 262.98 of goods; 3% of it: a fee of 7.89; 267.98 + 7.89 with shipping
+    # 173.98 + 89.00 = 262.98 with shipping; 3% of it: a fee of 7.89; 270.87 to collect
     assert order.status == CodStatus.CONFIRMED
-    assert (order.order_amount.amount, order.fee.amount) == (Decimal("267.98"), Decimal("7.89"))
-    assert messages == [f"Order {order.order_number} is changed and confirmed: $275.87 to collect, COD fee $7.89."]
+    assert (order.order_amount.amount, order.fee.amount) == (Decimal("262.98"), Decimal("7.89"))
+    assert messages == [f"Order {order.order_number} is changed and confirmed: $270.87 to collect, COD fee $7.89."]
     store = Order.objects.get(pk=order.order_ref)
     assert ("RICE-COOKER-001", 1) in set(store.lines.filter(kind="product").values_list("sku", "quantity"))
     assert Stock.objects.get(product__sku="RICE-COOKER-001").quantity == stock - 1
