@@ -11,6 +11,7 @@ from django.db.models import F
 
 from cod_plugin.host import HostError, ProductOffer
 
+from . import selectors
 from .models import Order, OrderLine, ProductChannelListing, Stock
 
 MAX_OFFERS = 3
@@ -50,9 +51,10 @@ def add_lines(order: Order, additions: dict[str, int]) -> None:
     locked and taken in product order. Refused whole (nothing added) for an unknown product or too little stock."""
     wanted = Counter()
     for ref, quantity in additions.items():
-        if not str(ref).isdigit() or isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+        pk = selectors.parse_pk(ref)
+        if pk is None or isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
             raise HostError("unknown_product", f"Cannot add {quantity} of product {ref}.", field="additions")
-        wanted[int(ref)] += quantity
+        wanted[pk] += quantity
     listings = {
         row.product_id: row
         for row in ProductChannelListing.objects.filter(

@@ -309,6 +309,9 @@ def admin_requests(world: World) -> dict[str, list[tuple[str, str, dict]]]:
         ],
         "risk: backtest": [("get", "/admin/cod_admin_ui/riskbacktest/", {"days": "30"})],
         "orders: risk score and signals": [("get", f"{ORDERS}{pk}/change/", {})],
+        "confirmation queue: offer related products": [
+            ("post", f"{QUEUE}{pk}/add/", {"product_ref": "999999", "quantity": "1"})
+        ],
     }
 
 

@@ -3,18 +3,21 @@
 from enum import Enum
 
 import strawberry
+from django.utils.translation import gettext as _
 from strawberry.types import Info
 
 from ... import limits
-from ...error_codes import CodError
+from ...error_codes import CodError, CodErrorCode
 from ...flows import confirmation
 from ...host import AddressSnapshot, OrderChanges
+from ...models import CodOrderLine
 from ...rules.lifecycle import ConfirmationOutcome
 from .. import shapes, types
 from ..inputs import text
 from ..orders import order_pk
 from ..permissions import require, user_of
 
+PRODUCT_REF = CodOrderLine._meta.get_field("product_ref").max_length
 CodConfirmationOutcome = strawberry.enum(
     Enum("CodConfirmationOutcome", {outcome.name: outcome.value for outcome in ConfirmationOutcome}),
     description="How a confirmation call ended. MODIFIED changes the order, then confirms it; NO_ANSWER calls "
@@ -57,16 +60,34 @@ class CodLineQuantityInput:
     quantity: int = strawberry.field(description="The new quantity; 0 removes the line.")
 
 
-@strawberry.input(description="What the customer changed on the call: the address, quantities, or both.")
+@strawberry.input(description="A product the store offered at the call (`relatedProducts`), added to the order.")
+class CodAdditionInput:
+    product_ref: str = strawberry.field(description="The store's reference of the product.")
+    quantity: int = strawberry.field(description="From 1 to the largest quantity of a line (COD_MAX_LINE_QUANTITY).")
+
+
+@strawberry.input(description="What the customer changed on the call: the address, quantities, products added.")
 class CodOrderModificationInput:
     address: CodAddressInput | None = None
     lines: list[CodLineQuantityInput] | None = None
+    additions: list[CodAdditionInput] | None = None
 
     def to_changes(self) -> OrderChanges:
         field, length = "modification.lines.sku", limits.SKU
         lines = self.lines
         quantities = None if lines is None else {text(x.sku, field=field, max_length=length): x.quantity for x in lines}
-        return OrderChanges(address=self.address and self.address.to_snapshot(), quantities=quantities)
+        return OrderChanges(
+            address=self.address and self.address.to_snapshot(), quantities=quantities, additions=self._additions()
+        )
+
+    def _additions(self) -> dict[str, int] | None:
+        if not self.additions:
+            return None
+        field = "modification.additions.productRef"
+        refs = [text(x.product_ref, field=field, max_length=PRODUCT_REF, required=True) for x in self.additions]
+        if len(set(refs)) != len(refs):
+            raise CodError(CodErrorCode.INVALID, _("Name each product to add once."), field=field)
+        return {ref: addition.quantity for ref, addition in zip(refs, self.additions, strict=True)}
 
 
 @strawberry.type
