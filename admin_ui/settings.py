@@ -27,6 +27,7 @@ from .forms import (
     is_currency,
     redacted_url,
 )
+from .settings_risk import SCREENING_FIELDSET, ScreeningDisplays, ScreeningWeights
 
 
 def product_flags() -> list[tuple[str, str]]:
@@ -99,6 +100,7 @@ POLICY_FIELDSETS = [
             )
         },
     ),
+    SCREENING_FIELDSET,
 ]
 
 
@@ -142,7 +144,7 @@ def _in_range(form, name: str, low, high, message) -> None:
         form.add_error(name, ValidationError(message, code="out_of_range", params={"low": low, "high": high}))
 
 
-class PolicyForm(MaskedSecretsMixin, forms.ModelForm):
+class PolicyForm(MaskedSecretsMixin, ScreeningWeights, forms.ModelForm):
     secrets = {"sms_url": redacted_url, "sms_token": ending}
     excluded_flags = ChoiceListField(product_flags, label=_("Excluded product flags"))
     excluded_categories = WordListField(
@@ -350,7 +352,7 @@ class TermsHistoryInline(PolicyPartInline, admin.TabularInline):
 
 
 @admin.register(models.CodPolicy)
-class CodPolicyAdmin(ManagedSettingsAdmin):
+class CodPolicyAdmin(ScreeningDisplays, ManagedSettingsAdmin):
     form = PolicyForm
     masked = {"sms_url": "sms_url_masked", "sms_token": "sms_token_masked"}
     list_display = (
