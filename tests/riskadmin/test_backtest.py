@@ -160,10 +160,10 @@ def test_the_api_gives_the_same_figures(history, api):
         1,
         {"orders": 7, "refused": 3, "percent": "42.9"},
     )
-    high = next(band for band in body["bands"] if band["band"] == "high")
-    assert high == {"band": "high", "name": "High risk", "rate": {"orders": 3, "refused": 2, "percent": "66.7"}}
-    assert next(b for b in body["bands"] if b["band"] == "very_high")["rate"]["percent"] is None
-    assert body["signals"][0]["code"] == "phone_history"
+    high = next(band for band in body["bands"] if band["band"] == "HIGH")
+    assert high == {"band": "HIGH", "name": "High risk", "rate": {"orders": 3, "refused": 2, "percent": "66.7"}}
+    assert next(b for b in body["bands"] if b["band"] == "VERY_HIGH")["rate"]["percent"] is None
+    assert body["signals"][0]["code"] == "PHONE_HISTORY"
     assert body["thresholds"][11] == {"score": 55, "orders": 3, "refused": 2, "delivered": 1}
 
 

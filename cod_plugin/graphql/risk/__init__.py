@@ -1,1 +1,2 @@
-"""The risk API for managers: the backtest of the score on finished orders."""
+"""The screening in the API: an order's risk for staff (``codOrder { risk }``), the deposit a checkout asks for
+(``codEligibility { deposit }``) and, for managers, the score's backtest on finished orders (``codRiskBacktest``)."""

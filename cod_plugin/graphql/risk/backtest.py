@@ -12,6 +12,7 @@ from ...rules.backtest import Rate
 from ...rules.risk import BAND_NAMES, SIGNAL_NAMES
 from ..errors import top_level
 from ..permissions import require
+from .types import CodRiskBand, CodRiskSignalCode
 
 
 @strawberry.type
@@ -23,14 +24,14 @@ class CodRiskRate:
 
 @strawberry.type
 class CodRiskBandRate:
-    band: str = strawberry.field(description="The band's code: low, medium, high or very_high.")
+    band: CodRiskBand
     name: str
     rate: CodRiskRate
 
 
 @strawberry.type
 class CodRiskSignalRate:
-    code: str = strawberry.field(description="The signal's code, as in codOrder.risk.signals.")
+    code: CodRiskSignalCode
     name: str
     rate: CodRiskRate
 
@@ -73,9 +74,13 @@ def cod_risk_backtest(info: Info, days: int = backtest.DEFAULT_DAYS, channel: st
         orders=result.orders,
         unscreened=result.unscreened,
         overall=_rate(result.overall),
-        bands=[CodRiskBandRate(band=str(band), name=str(BAND_NAMES[band]), rate=_rate(r)) for band, r in result.bands],
+        bands=[
+            CodRiskBandRate(band=CodRiskBand(str(band)), name=str(BAND_NAMES[band]), rate=_rate(r))
+            for band, r in result.bands
+        ],
         signals=[
-            CodRiskSignalRate(code=str(code), name=str(SIGNAL_NAMES[code]), rate=_rate(r)) for code, r in result.signals
+            CodRiskSignalRate(code=CodRiskSignalCode(str(code)), name=str(SIGNAL_NAMES[code]), rate=_rate(r))
+            for code, r in result.signals
         ],
         thresholds=[
             CodRiskThreshold(score=row.score, orders=row.orders, refused=row.refused, delivered=row.delivered)
