@@ -262,7 +262,7 @@ def test_modified_changes_a_quantity_prices_the_fee_again_and_confirms(api, agen
     ]
     assert Order.objects.get(pk=order.order_ref).total == Decimal("158.61")
     modified = CodOrderEvent.objects.get(order=order, kind="modified")
-    assert modified.data["changes"] == {"address": None, "quantities": {"TSHIRT-001": 1}, "additions": None}
+    assert modified.data["changes"] == {"address": None, "quantities": {"TSHIRT-001": 1}}
 
 
 def test_modified_can_change_the_address_and_remove_a_line(api, agent):
