@@ -141,6 +141,7 @@ CELERY_BEAT_SCHEDULE = {
     "cod-refresh-exchange-rates": {"task": "cod_plugin.tasks.refresh_exchange_rates", "schedule": 3600},
     "cod-flag-overdue-confirmations": {"task": "cod_plugin.tasks.flag_overdue_confirmations", "schedule": 900},
     "cod-cancel-overdue-deliveries": {"task": "cod_plugin.tasks.cancel_overdue_deliveries", "schedule": 900},
+    "cod-expire-deposits": {"task": "cod_plugin.tasks.expire_deposits", "schedule": 300},
     "cod-flag-unverified-claims": {"task": "cod_plugin.tasks.flag_unverified_claims", "schedule": 3600},
     "cod-end-suspensions": {"task": "cod_plugin.tasks.end_suspensions", "schedule": 3600},
     "cod-flag-overdue-refunds": {"task": "cod_plugin.tasks.flag_overdue_refunds", "schedule": 3600},
