@@ -9,11 +9,12 @@ from ..flows.refunds import account_last4
 from ..models import CodOrder as CodOrderModel
 from ..models import CodRefund as CodRefundModel
 from ..models import CodReturnRequest as CodReturnModel
+from ..models.risk import DepositStatus
 from ..rules import eligibility, fees
 from ..rules.policy import PolicySnapshot, TermsSnapshot
 from ..rules.refunds import remaining
 from ..rules.tiers import ProfileSnapshot, Tier
-from . import enums, types
+from . import deposits, enums, types
 from .cash.money import MoneyBatch
 
 
@@ -114,9 +115,10 @@ def order(item: CodOrderModel, *, max_reschedules: int, money_batch=None) -> typ
         returns=[return_request(r) for r in item.returns.all()],
         refunds=[refund(r) for r in made],
         refunded_amount=types.Money.of(_paid(made), currency),
-        refundable_amount=_refundable(getattr(item, "payment", None), made, currency),
+        refundable_amount=_refundable(getattr(item, "payment", None), made, currency, _deposit_paid(item)),
         pk=item.pk,
         money_batch=money_batch,
+        deposit_shape=deposits.shape(item),
     )
 
 
@@ -124,11 +126,20 @@ def _paid(made: list[CodRefundModel]) -> Decimal:
     return sum((r.amount.amount for r in made if r.status == CodRefundModel.Status.PAID), Decimal(0))
 
 
-def _refundable(collected, made: list[CodRefundModel], currency: str) -> types.Money | None:
+def _refundable(collected, made: list[CodRefundModel], currency: str, deposit: Decimal) -> types.Money | None:
+    """What the customer paid (the cash collected and the deposit) less the refunds made (``flows.refunds``)."""
     if collected is None:
         return None
-    left = remaining(collected.amount.amount, [r.amount.amount for r in made], currency)
+    left = remaining(collected.amount.amount + deposit, [r.amount.amount for r in made], currency)
     return types.Money.of(left, currency)
+
+
+def _deposit_paid(item: CodOrderModel) -> Decimal:
+    """The deposit the order went on with, read with the order (``order_deposits.paid`` without a query)."""
+    deposit = getattr(item, "deposit", None)
+    if deposit is None or deposit.paid_at is None or deposit.status == DepositStatus.EXPIRED:
+        return Decimal(0)
+    return deposit.amount.amount
 
 
 def return_request(item: CodReturnModel) -> types.CodReturn:
