@@ -86,6 +86,8 @@ def confirm(request, token: str):
         order = confirmation.order_for_link(token)  # a bad link says so before a bad form does
         if request.method == "POST":
             order = confirmation.confirm_by_link(token, _decision(request))
+        else:
+            confirmation.link_opened(order)
     except CodError as error:
         return render(request, "cod_plugin/confirm.html", {"error": error}, status=400)
     # The page speaks the language the customer placed the order in, like the message that linked here.

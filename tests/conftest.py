@@ -120,6 +120,30 @@ def own_rate_limits():
         yield
 
 
+# Screening acts (refuses, asks for a deposit or an agent's call) only in the groups written for it. The older groups
+# place many identical orders from one shopper within seconds, the very pattern screening stops: there the orders
+# are still screened and their scores stored, but every band's action is "accept".
+SCREENING_ACTS = tuple(TESTS / name for name in ("screening", "deposits", "riskadmin", "monitoring"))
+
+
+@pytest.fixture(autouse=True)
+def screening_accepts_outside_its_tests(request, monkeypatch):
+    path = Path(str(request.node.path)).resolve()
+    if any(folder in path.parents for folder in SCREENING_ACTS):
+        return
+    from dataclasses import replace
+
+    from cod_plugin.flows import policies
+
+    measured = policies.risk_settings
+
+    def accepting(policy):
+        settings = measured(policy)
+        return replace(settings, actions=dict.fromkeys(settings.actions, "accept"), deposit_above=None)
+
+    monkeypatch.setattr(policies, "risk_settings", accepting)
+
+
 @pytest.fixture
 def postgres(db):
     if connection.vendor != "postgresql":

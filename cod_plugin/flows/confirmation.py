@@ -15,15 +15,16 @@ from djmoney.money import Money
 from ..conf import app_settings
 from ..error_codes import CodError, CodErrorCode
 from ..host import AddressSnapshot, OrderChanges, OrderSnapshot, get_adapter
-from ..models import CodOrder, CodPolicy
+from ..models import CodOrder, CodOrderLine, CodPolicy
 from ..money import display, round_money
-from ..rules import fees
+from ..rules import fees, identity
 from ..rules.business_days import same_time_business_days_after
 from ..rules.lifecycle import ConfirmationOutcome, Event
 from ..rules.policy import FeeSchedule, PolicySnapshot
 from ..rules.regions import find_region
+from ..rules.risk import Action
 from ..rules.statuses import CodStatus
-from . import lifecycle, notifications, policies, shipping, standing, store
+from . import eligibility, lifecycle, notifications, policies, screening, shipping, standing, store
 from .calendars import Calendars
 
 SALT = "cod_plugin.confirmation.link"
@@ -90,11 +91,32 @@ def confirm_by_link(token: str, decision: Decision) -> CodOrder:
             return order
         _require_pending(order, event)
         if event == Event.CONFIRM:
+            _require_link_may_confirm(order)
             lifecycle.move(order, event, actor=order.customer_key, reason="customer_confirmed", data={"via": "link"})
             shipping.hand_over(order, actor="system")
         else:
             _cancel(order, actor=order.customer_key, reason="customer_cancelled", data={"via": "link"})
     return order
+
+
+def _require_link_may_confirm(order: CodOrder) -> None:
+    """An order the screening sent to an agent is confirmed by the agent's call, not by the link alone. A paid
+    deposit shows intent: the link confirms an order that paid one; a DEPOSIT action without a deposit (a placed
+    order screened again) needs the call."""
+    action = order.risk_action
+    if action in ("", Action.ACCEPT) or (action == Action.DEPOSIT and order.deposit_amount.amount > 0):
+        return
+    message = _("The shop will call you to confirm this order.")
+    raise CodError(CodErrorCode.AGENT_CALL_REQUIRED, message, field="decision")
+
+
+def link_opened(order: CodOrder) -> None:
+    """The confirmation page was viewed: noted once (the screening reads it: a link never opened is a signal)."""
+    now = timezone.now()
+    with transaction.atomic():
+        if CodOrder.objects.filter(pk=order.pk, link_opened_at__isnull=True).update(link_opened_at=now, updated_at=now):
+            order.link_opened_at = now
+            lifecycle.record(order, "link_opened", actor=order.customer_key)
 
 
 def _read(token: str) -> int:
@@ -147,13 +169,16 @@ def _confirmed(order: CodOrder, *, note: str, actor: str, changes: OrderChanges 
 
 
 def _modified(order: CodOrder, *, note: str, actor: str, changes: OrderChanges | None) -> None:
-    if changes is None or (changes.address is None and not changes.quantities):
-        raise CodError(CodErrorCode.REQUIRED, _("Give the new address or the new quantities."), field="modification")
+    if changes is None or (changes.address is None and not changes.quantities and not changes.additions):
+        message = _("Give the new address, the new quantities or the products to add.")
+        raise CodError(CodErrorCode.REQUIRED, message, field="modification")
     _require_quantities(changes.quantities or {})
+    _require_additions(changes.additions or {})
     before = _terms(order)
-    _apply(order, changes)
+    host_order = _apply(order, changes)
     data = {"before": before, "after": _terms(order), "changes": _changes(changes), **_noted(note)}
     lifecycle.record(order, "modified", actor=actor, data=data)
+    screening.screen(order, actor=actor, reason="modified", joined_at=host_order.customer.joined_at)
     lifecycle.move(order, Event.CONFIRM, actor=actor, reason=ConfirmationOutcome.MODIFIED, fields=_no_call())
     shipping.hand_over(order, actor="system")
 
@@ -169,6 +194,7 @@ def _no_answer(order: CodOrder, *, note: str, actor: str, changes: OrderChanges 
     order.next_call_at = timezone.now() + timedelta(minutes=policy.confirmation_retry_minutes)
     order.save(update_fields=["confirmation_attempts", "next_call_at", "updated_at"])
     lifecycle.record(order, NO_ANSWER, actor=actor, data={**data, "next_call_at": order.next_call_at.isoformat()})
+    screening.screen(order, actor=actor, reason=NO_ANSWER)
 
 
 def _cancelled(order: CodOrder, *, note: str, actor: str, changes: OrderChanges | None) -> None:
@@ -204,17 +230,32 @@ def _noted(note: str) -> dict:
 # ---- a modification: the store changes the order, the plugin prices the fee again
 
 
-def _apply(order: CodOrder, changes: OrderChanges) -> None:
+def _apply(order: CodOrder, changes: OrderChanges) -> OrderSnapshot:
+    """The store's change, the fee priced again and the order checked again as its checkout was (a new address
+    outside the covered regions is refused before the store is asked; the cap and the limit after, rolling the
+    store's change back with the transaction). A paid deposit stays paid: the door collects the rest."""
     adapter = get_adapter()
-    host_order = store.call(adapter.update_order, order.order_ref, changes)
     currency = str(order.amount_to_collect.currency)
     policy = _policy(order, currency)
+    if changes.address is not None:
+        eligibility.require_covered(policy, changes.address)
+    host_order = store.call(adapter.update_order, order.order_ref, changes)
     order_amount = host_order.subtotal + host_order.shipping_price
     fee = fees.compute_fee(order_amount, _schedule(policy, host_order.shipping_address), currency)
+    eligibility.require_eligible_change(policy, host_order, amount=order_amount + fee)
     store.call(adapter.set_fee, order.order_ref, fee=fee, label=policy.fee_label)
     order.order_amount, order.fee = Money(order_amount, currency), Money(fee, currency)
-    order.amount_to_collect = Money(order_amount + fee, currency)
+    order.amount_to_collect = Money(order_amount + fee - order.deposit_amount.amount, currency)
     _copy_address(order, host_order)
+    _copy_lines(order, host_order)
+    return host_order
+
+
+def _require_additions(additions: dict[str, int]) -> None:
+    highest = app_settings.MAX_LINE_QUANTITY
+    if any(quantity < 1 or quantity > highest for quantity in additions.values()):
+        message = _("Products are added in quantities from 1 to %(highest)s.") % {"highest": highest}
+        raise CodError(CodErrorCode.INVALID, message, field="modification")
 
 
 def _require_quantities(quantities: dict[str, int]) -> None:
@@ -241,6 +282,31 @@ def _copy_address(order: CodOrder, host_order: OrderSnapshot) -> None:
     if address is not None:
         order.country, order.area, order.postal_code = address.country, address.area, address.postal_code
         order.phone = address.phone or order.phone
+        order.address_key = identity.address_key(
+            country=address.country,
+            postal_code=address.postal_code,
+            city=address.city,
+            street_1=address.street_1,
+            street_2=address.street_2,
+        )
+    order.phone_e164 = identity.normalize_phone(order.phone, order.country)
+
+
+def _copy_lines(order: CodOrder, host_order: OrderSnapshot) -> None:
+    """The order's lines as the store now has them (one delete, one insert) and the cart key with them."""
+    order.cart_key = identity.cart_key(line.product_ref for line in host_order.lines)
+    CodOrderLine.objects.filter(order=order).delete()
+    CodOrderLine.objects.bulk_create(
+        CodOrderLine(
+            order=order,
+            product_ref=line.product_ref,
+            sku=line.sku,
+            name=line.name,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+        )
+        for line in host_order.lines
+    )
 
 
 def _terms(order: CodOrder) -> dict:
@@ -259,6 +325,7 @@ def _changes(changes: OrderChanges) -> dict:
     return {
         "address": asdict(changes.address) if changes.address else None,
         "quantities": changes.quantities,
+        "additions": changes.additions,
     }
 
 

@@ -1,6 +1,6 @@
 """Checking a checkout for COD as it is at this moment."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.utils import timezone, translation
@@ -10,11 +10,21 @@ from djmoney.contrib.exchange.models import get_rate
 
 from ..conf import app_settings
 from ..error_codes import CodError, CodErrorCode
-from ..host import CheckoutSnapshot, HostAdapter, HostContext, delivery_facts, get_adapter
+from ..host import (
+    AddressSnapshot,
+    CheckoutSnapshot,
+    HostAdapter,
+    HostContext,
+    OrderSnapshot,
+    delivery_facts,
+    get_adapter,
+)
 from ..rules import eligibility
 from ..rules.policy import PolicySnapshot
 from ..rules.regions import find_region
-from . import policies, profiles
+from ..rules.risk import Assessment
+from ..rules.tiers import compute_tier, tier_limit
+from . import order_deposits, policies, profiles, screening
 
 
 @dataclass(frozen=True)
@@ -25,6 +35,8 @@ class EligibilityResult:
     checkout: CheckoutSnapshot
     policy: PolicySnapshot
     decision: eligibility.Decision
+    # The screening of the checkout as it would be placed; None when COD is refused before it (nothing to screen).
+    assessment: Assessment | None = field(default=None, compare=False)
 
     @property
     def is_eligible(self) -> bool:
@@ -42,6 +54,11 @@ class EligibilityResult:
     @property
     def amount_to_collect(self) -> Decimal:
         return self.decision.amount_to_collect
+
+    @property
+    def deposit(self) -> Decimal | None:
+        """Partial COD: the part to pay online before the order goes on; None when no deposit is asked."""
+        return self.decision.deposit
 
     @property
     def currency(self) -> str:
@@ -77,7 +94,11 @@ def resolve_delivery(checkout: CheckoutSnapshot) -> CheckoutSnapshot:
     return replace(checkout, delivery_method=replace(method, can_collect_cash=collects, estimated_days=days))
 
 
-def evaluate_checkout(checkout: CheckoutSnapshot, *, language: str | None = None) -> EligibilityResult:
+def evaluate_checkout(
+    checkout: CheckoutSnapshot, *, language: str | None = None, context: HostContext | None = None
+) -> EligibilityResult:
+    """The rules first; a checkout they accept is then screened (``context`` gives the client's address), so that
+    a refused checkout costs no screening and RISK_TOO_HIGH never sits among reasons the shopper can fix."""
     checkout = resolve_delivery(checkout)
     language = language or checkout.language or app_settings.DEFAULT_LANGUAGE
     policy = load_policy(checkout.channel, checkout.currency, language=language)
@@ -86,7 +107,13 @@ def evaluate_checkout(checkout: CheckoutSnapshot, *, language: str | None = None
     region = find_region(policy.regions, checkout.shipping_address) if checkout.shipping_address else None
     with translation.override(language):
         decision = eligibility.evaluate(checkout, policy, profile, rate=rate, now=timezone.now(), region=region)
-    return EligibilityResult(checkout=checkout, policy=policy, decision=decision)
+        if not decision.is_eligible:
+            return EligibilityResult(checkout=checkout, policy=policy, decision=decision)
+        assessment = screening.assess_checkout(checkout, policy.risk, amount=decision.order_amount, context=context)
+        decision = eligibility.screened(
+            decision, assessment, policy.risk, takes_deposits=order_deposits.takes_deposits()
+        )
+    return EligibilityResult(checkout=checkout, policy=policy, decision=decision, assessment=assessment)
 
 
 def read_checkout(checkout_ref: str, *, context: HostContext, adapter: HostAdapter | None = None, lock=False):
@@ -97,4 +124,41 @@ def read_checkout(checkout_ref: str, *, context: HostContext, adapter: HostAdapt
 
 
 def check_eligibility(checkout_ref: str, *, context: HostContext, language: str | None = None) -> EligibilityResult:
-    return evaluate_checkout(read_checkout(checkout_ref, context=context), language=language)
+    return evaluate_checkout(read_checkout(checkout_ref, context=context), language=language, context=context)
+
+
+# ---- a placed order changed at the confirmation call is checked again, as its checkout was
+
+
+def require_covered(policy: PolicySnapshot, address: AddressSnapshot) -> None:
+    """Before the store is asked to change anything: a new address outside the covered regions is refused."""
+    if policy.enabled and find_region(policy.regions, address) is None:
+        reason = eligibility.region_reason(address)
+        raise CodError(CodErrorCode.REGION_NOT_COVERED, reason.message, field="modification", reasons=[reason])
+
+
+def require_eligible_change(policy: PolicySnapshot, host_order: OrderSnapshot, *, amount: Decimal) -> None:
+    """The changed order (``amount`` with its new fee) within the region's cap, the customer's limit and the item
+    price cap; raised inside the confirmation's transaction, so the store's change is rolled back with it. A channel
+    whose COD was switched off since keeps its placed orders as they are: nothing to check them against."""
+    address = host_order.shipping_address
+    if not policy.enabled or address is None:
+        return
+    region = find_region(policy.regions, address)
+    if region is None:
+        require_covered(policy, address)
+    profile = profiles.to_snapshot(profiles.find_profile(host_order.customer))
+    tier = compute_tier(profile, now=timezone.now(), trusted_after=policy.trusted_after_completed_orders)
+    reasons = eligibility.amount_reasons(
+        amount=amount,
+        currency=host_order.currency,
+        rate=read_rate(host_order.currency, policy.limit_currency),
+        limit=tier_limit(tier, profile, policy),
+        tier=tier,
+        policy=policy,
+        region=region,
+        lines=host_order.lines,
+    )
+    if reasons:
+        message = _("The changed order cannot be paid on delivery: %(why)s") % {"why": reasons[0].message}
+        raise CodError(CodErrorCode.NOT_ELIGIBLE, message, field="modification", reasons=reasons)

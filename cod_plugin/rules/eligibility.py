@@ -1,6 +1,6 @@
 """Whether COD is offered for a checkout as it is now, and every reason why not."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -12,6 +12,7 @@ from ..host import CheckoutSnapshot, LineSnapshot
 from ..money import convert, display, fits, round_money
 from .fees import compute_fee, schedule_for_region
 from .policy import CollectionMethod, PolicySnapshot, RegionRule
+from .risk import Action, Assessment, RiskSettings, deposit_amount, deposit_required
 from .tiers import ProfileSnapshot, Tier, compute_tier, tier_limit
 
 AMOUNT_MAX_DIGITS = 15
@@ -44,6 +45,7 @@ class Decision:
     limit_currency: str
     collection_methods: tuple[str, ...]
     region: RegionRule | None
+    deposit: Decimal | None = None  # partial COD: the part paid online first (``screened``); None: no deposit
 
     @property
     def is_eligible(self) -> bool:
@@ -96,6 +98,13 @@ def _excluded_product_reasons(lines: tuple[LineSnapshot, ...], policy: PolicySna
     return reasons
 
 
+def region_reason(address) -> Reason:
+    message = _("Cash on Delivery is not offered for deliveries to %(place)s.") % {
+        "place": ", ".join(p for p in (address.postal_code, address.area, address.country) if p)
+    }
+    return Reason(ReasonCode.REGION_NOT_COVERED, str(message))
+
+
 def delivery_reasons(checkout: CheckoutSnapshot, policy: PolicySnapshot, region: RegionRule | None):
     address, method = checkout.shipping_address, checkout.delivery_method
     reasons = []
@@ -103,10 +112,7 @@ def delivery_reasons(checkout: CheckoutSnapshot, policy: PolicySnapshot, region:
         message = _("Enter a shipping address with a country to check Cash on Delivery.")
         reasons.append(Reason(ReasonCode.SHIPPING_ADDRESS_MISSING, str(message)))
     elif region is None:
-        message = _("Cash on Delivery is not offered for deliveries to %(place)s.") % {
-            "place": ", ".join(p for p in (address.postal_code, address.area, address.country) if p)
-        }
-        reasons.append(Reason(ReasonCode.REGION_NOT_COVERED, str(message)))
+        reasons.append(region_reason(address))
     if method is None:
         message = _("Choose a delivery method to check Cash on Delivery.")
         reasons.append(Reason(ReasonCode.DELIVERY_METHOD_MISSING, str(message)))
@@ -236,3 +242,20 @@ def evaluate(
         collection_methods=region.collection_methods if region else (CollectionMethod.CASH,),
         region=region,
     )
+
+
+# Neutral on purpose: the shopper is told nothing of the signals that weighed against the order.
+RISK_TOO_HIGH = _("Cash on Delivery is not available for this order. Please choose another payment method.")
+
+
+def screened(decision: Decision, assessment: Assessment, settings: RiskSettings, *, takes_deposits: bool) -> Decision:
+    """The decision with the screening's action applied: REFUSE refuses COD; a deposit (the DEPOSIT action, or an
+    amount above ``deposit_above``) is asked for, or refuses COD when the store takes no deposits."""
+    refused = replace(decision, reasons=(*decision.reasons, Reason(ReasonCode.RISK_TOO_HIGH, str(RISK_TOO_HIGH))))
+    if assessment.action is Action.REFUSE:
+        return refused
+    if not deposit_required(assessment.action, decision.amount_to_collect, settings):
+        return decision
+    if not takes_deposits:
+        return refused
+    return replace(decision, deposit=deposit_amount(decision.amount_to_collect, decision.currency, settings))

@@ -181,9 +181,10 @@ class RiskFacts:
     currency: str
     phone: str  # as given
     phone_e164: str  # normalized (``identity.normalize_phone``), "" when it cannot be read
-    amount: Decimal  # the amount to collect
+    amount: Decimal  # the order's amount (goods and shipping, before the COD fee and any deposit)
     quantities: tuple[int, ...]  # one per line
     now: datetime
+    placed_at: datetime | None = None  # the order's placing (None: a checkout, placed now)
     account_joined_at: datetime | None = None  # None: a guest, or the store does not say
     phone_history: History = History()
     address_history: History = History()
@@ -191,8 +192,8 @@ class RiskFacts:
     phone_orders_today: int = 0  # COD orders with the phone in the last 24 hours, this one included
     address_orders_today: int = 0
     client_orders_today: int = 0
-    customer_median: Decimal | None = None  # the customer's median completed COD order; None: none yet
-    channel_median: Decimal | None = None  # the channel's median COD order of the last 90 days; None: none
+    customer_median: Decimal | None = None  # the customer's median completed COD order amount; None: none yet
+    channel_median: Decimal | None = None  # the channel's median COD order amount of the last 90 days; None: none
     region: RegionStats | None = None
     confirmation_attempts: int = 0  # unanswered calls so far (an order, not a checkout)
     link_sent_at: datetime | None = None

@@ -85,8 +85,9 @@ def address_history(facts: RiskFacts, settings: RiskSettings) -> Signal | None:
 
 
 def new_account(facts: RiskFacts, settings: RiskSettings) -> Signal | None:
+    """An account opened less than a day before the order (a re-screening reads the day of the placing)."""
     joined = facts.account_joined_at
-    if joined is None or facts.now - joined >= timedelta(days=1):
+    if joined is None or (facts.placed_at or facts.now) - joined >= timedelta(days=1):
         return None
     return _signal(SignalCode.NEW_ACCOUNT, settings)
 

@@ -155,7 +155,9 @@ class StoreAdapter(DepositPayments, BaseHostAdapter):
         if user is None or not user.is_authenticated:
             return None
         customer = Customer.objects.filter(user_id=user.pk).first()
-        return CustomerSnapshot(ref=str(user.pk), email=user.email, phone=customer.phone if customer else "")
+        return CustomerSnapshot(
+            ref=str(user.pk), email=user.email, phone=customer.phone if customer else "", joined_at=user.date_joined
+        )
 
 
 def product_flags(product: Product) -> frozenset[str]:
@@ -259,6 +261,7 @@ def _customer_snapshot(user, *, email: str, address_phone: str) -> CustomerSnaps
         ref=str(user.pk) if user else None,
         email=email or (user.email if user else ""),
         phone=(customer.phone if customer else "") or address_phone,
+        joined_at=user.date_joined if user else None,
     )
 
 

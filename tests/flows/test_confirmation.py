@@ -85,6 +85,8 @@ def test_the_link_page_shows_the_order_and_confirms_it_once(api):
     assert order.status == CodStatus.CONFIRMED
     assert list(order.events.values_list("kind", "actor", "reason")) == [
         ("placed", order.customer_key, ""),
+        ("risk_assessed", order.customer_key, "placed"),
+        ("link_opened", order.customer_key, ""),
         ("confirm", order.customer_key, "customer_confirmed"),
     ]
     assert 'value="cancel"' not in browser.get(url).content.decode()

@@ -46,7 +46,8 @@ def test_placing_a_cod_order_creates_the_store_order_with_its_fee_line(api, toke
         ("product", "129.00"),
         ("cod_fee", "5.22"),
     ]
-    assert CodOrderEvent.objects.get(order__order_number=order["number"]).kind == "placed"
+    events = CodOrderEvent.objects.filter(order__order_number=order["number"])
+    assert list(events.values_list("kind", flat=True)) == ["placed", "risk_assessed"]
     assert not Checkout.objects.exists()
 
 

@@ -73,7 +73,13 @@ def test_a_modified_quantity_prices_the_fee_again_and_the_store_order_follows(ap
     # then the fee is 3% of USD 153.99 and the order is confirmed
     assert payload["errors"] == []
     assert payload["order"]["fee"] == {"amount": "4.62"} and payload["order"]["amountToCollect"] == {"amount": "158.61"}
-    assert [e["kind"] for e in payload["order"]["timeline"]] == ["placed", "modified", "confirm"]
+    assert [e["kind"] for e in payload["order"]["timeline"]] == [
+        "placed",
+        "risk_assessed",
+        "modified",
+        "risk_assessed",
+        "confirm",
+    ]
     order.refresh_from_db()
     assert (order.status, order.order_amount.amount) == (CodStatus.CONFIRMED, Decimal("153.99"))
     # and the store's order has the new quantity, the new fee line and total; the t-shirt went back to stock

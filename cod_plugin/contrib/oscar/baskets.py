@@ -161,7 +161,9 @@ def category_slugs(product) -> frozenset[str]:
 
 def customer_snapshot(user, *, guest_email: str | None = None) -> CustomerSnapshot:
     if user is not None and user.is_authenticated:
-        return CustomerSnapshot(ref=str(user.pk), email=user.email, phone=default_phone(user))
+        return CustomerSnapshot(
+            ref=str(user.pk), email=user.email, phone=default_phone(user), joined_at=user.date_joined
+        )
     return CustomerSnapshot(ref=None, email=guest_email or "")
 
 
