@@ -29,10 +29,10 @@ def ask_deposits(channel="default-channel", *, above="1.00", hours=48) -> None:
     CodPolicy.objects.filter(channel=channel).update(deposit_above=Decimal(above), deposit_hours=hours)
 
 
-def place_with_deposit(api, token, lines=None) -> tuple[str, CodOrder]:
+def place_with_deposit(client, token, lines=None) -> tuple[str, CodOrder]:
     """An order placed through the API that waits for its deposit (``ask_deposits`` first)."""
-    checkout = new_checkout(api, "default-channel", lines or CART, token=token)
-    payload = api(COMPLETE, {"id": checkout, "terms": 1}, token=token)["codCheckoutComplete"]
+    checkout = new_checkout(client, "default-channel", lines or CART, token=token)
+    payload = client(COMPLETE, {"id": checkout, "terms": 1}, token=token)["codCheckoutComplete"]
     assert payload["errors"] == [], payload["errors"]
     order = CodOrder.objects.get(order_number=payload["order"]["number"])
     assert order.status == CodStatus.AWAITING_DEPOSIT
