@@ -219,7 +219,11 @@ def paid(order: CodOrder) -> Decimal:
     """The deposit the order went on with (0 when none, or when it was paid too late and given back)."""
     if not has_deposit(order):
         return Decimal(0)
-    deposit = CodOrderDeposit.objects.filter(order=order).first()
+    return paid_of(CodOrderDeposit.objects.filter(order=order).first())
+
+
+def paid_of(deposit: CodOrderDeposit | None) -> Decimal:
+    """``paid`` of a deposit already read (the pages read it with the order)."""
     if deposit is None or deposit.paid_at is None or deposit.status == DepositStatus.EXPIRED:
         return Decimal(0)
     return deposit.amount.amount
@@ -260,7 +264,7 @@ def cover_penalty(order: CodOrder, penalty: Decimal, *, strike: bool) -> Decimal
     if covered:
         data = {"amount": str(covered), "currency": str(deposit.amount.currency)}
         lifecycle.record(order, "deposit_kept", actor="system", reason="penalty", data=data)
-    _give_back(order, deposit, left - covered, reason="refused", kept=covered)
+    _give_back(order, deposit, left - covered, reason="refused_at_the_door", kept=covered)
     return covered
 
 
@@ -277,7 +281,7 @@ def refund_beyond_cash(order: CodOrder, *, paid_refunds: Decimal, collected: Dec
     part = min(beyond - deposit.refunded.amount, _held(deposit))
     if part <= 0:
         return Decimal(0)
-    _give_back(order, deposit, part, reason="refund", actor=actor)
+    _give_back(order, deposit, part, reason="refund_beyond_cash", actor=actor)
     return part
 
 

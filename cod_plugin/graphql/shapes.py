@@ -3,13 +3,13 @@
 from decimal import Decimal
 
 from ..error_codes import CodError as DomainError
+from ..flows import order_deposits
 from ..flows.eligibility import EligibilityResult
 from ..flows.orders import detail, max_reschedules
 from ..flows.refunds import account_last4
 from ..models import CodOrder as CodOrderModel
 from ..models import CodRefund as CodRefundModel
 from ..models import CodReturnRequest as CodReturnModel
-from ..models.risk import DepositStatus
 from ..rules import eligibility, fees
 from ..rules.policy import PolicySnapshot, TermsSnapshot
 from ..rules.refunds import remaining
@@ -115,7 +115,9 @@ def order(item: CodOrderModel, *, max_reschedules: int, money_batch=None) -> typ
         returns=[return_request(r) for r in item.returns.all()],
         refunds=[refund(r) for r in made],
         refunded_amount=types.Money.of(_paid(made), currency),
-        refundable_amount=_refundable(getattr(item, "payment", None), made, currency, _deposit_paid(item)),
+        refundable_amount=_refundable(
+            getattr(item, "payment", None), made, currency, order_deposits.paid_of(getattr(item, "deposit", None))
+        ),
         pk=item.pk,
         money_batch=money_batch,
         deposit_shape=deposits.shape(item),
@@ -134,12 +136,8 @@ def _refundable(collected, made: list[CodRefundModel], currency: str, deposit: D
     return types.Money.of(left, currency)
 
 
-def _deposit_paid(item: CodOrderModel) -> Decimal:
-    """The deposit the order went on with, read with the order (``order_deposits.paid`` without a query)."""
-    deposit = getattr(item, "deposit", None)
-    if deposit is None or deposit.paid_at is None or deposit.status == DepositStatus.EXPIRED:
-        return Decimal(0)
-    return deposit.amount.amount
+def _deposit(item: CodOrderModel) -> Decimal:
+    return order_deposits.paid_of(getattr(item, "deposit", None))
 
 
 def return_request(item: CodReturnModel) -> types.CodReturn:
