@@ -30,7 +30,7 @@ from ..error_codes import CodError, CodErrorCode
 from ..host import BaseHostAdapter, get_adapter
 from ..models import CodOrder
 from ..models.risk import CodOrderDeposit, DepositStatus
-from ..money import display, quantum
+from ..money import display, quantum, round_money
 from ..rules import bounds
 from ..rules.lifecycle import Event
 from ..rules.statuses import CodStatus
@@ -260,9 +260,10 @@ def cover_penalty(order: CodOrder, penalty: Decimal, *, strike: bool) -> Decimal
     left = _held(deposit) if deposit is not None else Decimal(0)
     if not left:
         return Decimal(0)
-    covered = min(left, penalty) if strike else Decimal(0)
+    currency = str(deposit.amount.currency)
+    covered = round_money(min(left, penalty), currency) if strike else Decimal(0)
     if covered:
-        data = {"amount": str(covered), "currency": str(deposit.amount.currency)}
+        data = {"amount": str(covered), "currency": currency}
         lifecycle.record(order, "deposit_kept", actor="system", reason="penalty", data=data)
     _give_back(order, deposit, left - covered, reason="refused_at_the_door", kept=covered)
     return covered

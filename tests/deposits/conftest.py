@@ -24,9 +24,10 @@ DEPOSIT_FIELDS = "deposit { amount { amount currency } status payUrl expiresAt p
 ORDER = f"query($id: ID!) {{ codOrder(orderId: $id) {{ status amountToCollect {{ amount }} {DEPOSIT_FIELDS} }} }}"
 
 
-def ask_deposits(channel="default-channel", *, above="1.00", hours=48) -> None:
-    """Every cart of the channel above ``above`` needs a deposit."""
-    CodPolicy.objects.filter(channel=channel).update(deposit_above=Decimal(above), deposit_hours=hours)
+def ask_deposits(channel="default-channel", *, above="1.00", hours=48, fixed=None) -> None:
+    """Every cart of the channel above ``above`` needs a deposit: 20% of it, or exactly ``fixed``."""
+    amounts = {"deposit_percent": Decimal(0), "deposit_fixed": Decimal(fixed)} if fixed is not None else {}
+    CodPolicy.objects.filter(channel=channel).update(deposit_above=Decimal(above), deposit_hours=hours, **amounts)
 
 
 def place_with_deposit(client, token, lines=None) -> tuple[str, CodOrder]:
