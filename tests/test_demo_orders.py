@@ -34,7 +34,7 @@ QUEUE = "/admin/cod_admin_ui/confirmationqueue/"
 OVERVIEW = "/admin/cod_admin_ui/codoverview/"
 ORDERS = "/admin/cod_plugin/codorder/"
 STATUSES = {
-    CodStatus.PENDING_CONFIRMATION: 5,
+    CodStatus.PENDING_CONFIRMATION: 7,
     CodStatus.CONFIRMED: 2,
     CodStatus.SHIPPED: 2,
     CodStatus.OUT_FOR_DELIVERY: 1,
@@ -46,6 +46,11 @@ STATUSES = {
     CodStatus.CANCELLED: 1,
 }
 Return = CodReturnRequest.Status
+
+
+@pytest.fixture(autouse=True)
+def screening_accepts_outside_its_tests():
+    """Overrides the suite's: the demo is screened as a shop is, every band's action applying."""
 
 
 def run() -> str:
@@ -70,7 +75,7 @@ def test_the_demo_orders_reach_every_status_the_admin_shows(demo_orders):
         "channel-id",
         "channel-kw",
     }
-    assert "23 demo COD orders:" in demo_orders and "  Pending confirmation: 5" in demo_orders
+    assert "25 demo COD orders:" in demo_orders and "  Pending confirmation: 7" in demo_orders
 
 
 def test_each_order_carries_what_its_status_promises(demo_orders):
@@ -135,14 +140,14 @@ def test_orders_are_spread_over_two_weeks_and_the_overview_has_its_rates(demo_or
     assert "94.4%" in html and "75.0%" in html
 
 
-def test_the_queue_starts_with_the_retry_that_is_due(demo_orders, superuser_client):  # noqa: F811
-    # when the next order to call is picked, by the function and on the agents' page
-    first = queued(timezone.now()).first()
-    html = superuser_client.get(QUEUE).content.decode()
+def test_oldest_first_the_queue_starts_with_the_retry_that_is_due(demo_orders, superuser_client):  # noqa: F811
+    # when the next order to call is picked oldest first, by the function and on the agents' page
+    first = queued(timezone.now(), "oldest").first()
+    html = superuser_client.get(QUEUE, {"o": "oldest"}).content.decode()
     # then it is the order whose NO_ANSWER retry is due
     assert first.confirmation_attempts == 1 and first.next_call_at <= timezone.now()
     assert re.search(r"Next call: order (\w+)</h2>", html).group(1) == first.order_number
-    assert "4 orders waiting for a call now." in html and "1 retry scheduled for later." in html
+    assert "6 orders waiting for a call now." in html and "1 retry scheduled for later." in html
 
 
 def test_the_orders_list_shows_them(demo_orders, superuser_client):  # noqa: F811
@@ -150,7 +155,7 @@ def test_the_orders_list_shows_them(demo_orders, superuser_client):  # noqa: F81
     response = superuser_client.get(ORDERS)
     # then
     assert response.status_code == 200
-    assert "23 COD orders" in response.content.decode()
+    assert "25 COD orders" in response.content.decode()
 
 
 def test_every_confirmed_order_is_handed_to_a_demo_courier(demo_orders):
@@ -197,7 +202,7 @@ def test_a_second_run_adds_nothing(demo_orders):
     # when it runs again
     output = run()
     # then it says so and adds nothing
-    assert output == "The store has 23 COD orders already: no demo orders added.\n"
+    assert output == "The store has 25 COD orders already: no demo orders added.\n"
     assert [model.objects.count() for model in (CodOrder, CodOrderEvent, Notification, CodReturnRequest, Order)] == made
 
 

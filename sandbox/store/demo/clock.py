@@ -19,6 +19,7 @@ from django.utils import timezone
 from cod_plugin.flows import returns, standing
 from cod_plugin.models import (
     CodOrder,
+    CodOrderDeposit,
     CodOrderEvent,
     CodPaymentClaim,
     CodPaymentRecord,
@@ -29,7 +30,7 @@ from cod_plugin.models import (
     Notification,
 )
 
-from ..models import Order
+from ..models import DepositPayment, Order
 from ..selectors import parse_pk
 
 # Each model with its dates, and the lookup from it to the COD order.
@@ -43,6 +44,7 @@ DATED = (
     (CodRefund, "order", ("created_at", "paid_at")),
     (CodProfileEvent, "order", ("created_at",)),
     (Notification, "order", ("created_at",)),
+    (CodOrderDeposit, "order", ("created_at", "expires_at", "paid_at")),
 )
 
 
@@ -67,6 +69,11 @@ def backdate(order: CodOrder, clock: Clock) -> None:
     for model, lookup, names in DATED:
         _move(model.objects.filter(**{lookup: order.pk}), names, clock)
     _move(Order.objects.filter(pk=parse_pk(order.order_ref)), ("created_at",), clock)
+    _move(
+        DepositPayment.objects.filter(order_id=parse_pk(order.order_ref)),
+        ("created_at", "expires_at", "paid_at"),
+        clock,
+    )
     _refund_due_again(order)
 
 

@@ -96,6 +96,11 @@ LAYLA = Shopper(
     "channel-ae",
     address("Layla", "Nasser", "Corniche Rd", "Abu Dhabi", "Abu Dhabi", "", "AE", "+971501234567"),
 )
+OMAR = Shopper(
+    "omar@example.com",
+    "default-channel",
+    address("Omar", "Haddad", "48 Beacon St", "Boston", "MA", "02108", "US", "+16175550177"),
+)
 SAM = Shopper(
     "sam@example.com",
     "default-channel",

@@ -1,7 +1,8 @@
 """The demo's orders: who placed what, how long ago, and what happened to each since (steps timed after placing).
 
-23 orders across four channels (channel-eg has no exchange rate, so COD cannot be offered there): five waiting for a
-call (a retry due now, a retry due later, one nobody reviewed for days), two confirmed (one changed on the call),
+25 orders across four channels (channel-eg has no exchange rate, so COD cannot be offered there): seven waiting for
+a call (a retry due now, a retry due later, one nobody reviewed for days, and two that screening flagged: see
+``risky``; the riskier paid a deposit first), two confirmed (one changed on the call),
 two shipped, one out for delivery with a moved appointment, one delivered with a "Paid" claim waiting for the
 courier's record, four completed, two refused (a damaged product; a changed mind, which costs a strike), one back at
 the merchant, one cancelled on the call, and four completed orders with a return: requested, approved, received
@@ -16,7 +17,8 @@ from cod_plugin.rules.lifecycle import RefusalReason
 from cod_plugin.rules.policy import CollectionMethod
 
 from . import steps
-from .shoppers import AYU, B2B, DEWI, FAHAD, LAYLA, NEW, NOURA, RINA, SAM, TRUSTED, Shopper
+from .risky import CART, PORTER, deposit_paid
+from .shoppers import AYU, B2B, DEWI, FAHAD, LAYLA, NEW, NOURA, OMAR, RINA, SAM, TRUSTED, Shopper
 from .steps import Step
 
 CASH, CARD, MOBILE = CollectionMethod.CASH, CollectionMethod.CARD, CollectionMethod.MOBILE_PAYMENT
@@ -68,6 +70,9 @@ STORY: tuple[DemoOrder, ...] = (
     DemoOrder(TRUSTED, {"SHOES-001": 1, "HEADPHONES-001": 1}, minutes(20)),
     DemoOrder(FAHAD, {"HEADPHONES-001": 1}, hours(5), ((hours(1), steps.no_answer), (hours(4.5), steps.no_answer))),
     DemoOrder(B2B, {"HEADPHONES-001": 10}, days(4)),
+    # waiting for a call, screened (``risky``): a phone that refused before under another account, then a duplicate
+    DemoOrder(PORTER, CART, minutes(45)),
+    DemoOrder(PORTER, CART, minutes(30), ((minutes(8), deposit_paid),)),
     # confirmed
     DemoOrder(NEW, {"RICE-COOKER-001": 1}, days(1), ((hours(2), steps.confirm),)),
     DemoOrder(
@@ -107,7 +112,7 @@ STORY: tuple[DemoOrder, ...] = (
     ),
     # refused, returned, cancelled
     DemoOrder(
-        TRUSTED,
+        OMAR,
         {"HEADPHONES-001": 2},
         days(8),
         (*OUT, (days(2) + hours(3), steps.refused(RefusalReason.DAMAGED, "The box was crushed; one case cracked."))),

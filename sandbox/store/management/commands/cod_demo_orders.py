@@ -7,6 +7,9 @@ Only the dates are then rewritten (``sandbox.store.demo.clock``): each order's `
 ``created_at`` and the other rows made with it are moved back over the last two weeks, so that the overview's
 30-day rates have data and a "no answer" retry is already due.
 
+Screening runs as at any checkout; ``demo.risky`` tells its story (every band, an explained high-risk order at the
+top of the queue, a very high risk checkout refused COD).
+
 Idempotent enough: when the store has COD orders already, nothing is added. Messages go to the console only: the
 command refuses to run when they would reach a real provider.
 """
@@ -19,6 +22,7 @@ from cod_plugin.conf import app_settings
 from cod_plugin.models import CodOrder, CodPolicy, CodReturnRequest
 
 from ...demo.orders import make_demo_orders
+from ...demo.risky import CART, SAM_AGAIN, refused_checkout
 
 
 class Command(BaseCommand):
@@ -36,6 +40,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {status}: {count}")
         returns = CodReturnRequest.objects.filter(order__in=orders).values_list("status", flat=True)
         self.stdout.write(f"  returns: {', '.join(sorted(returns))}")
+        bands = Counter(order.risk_band for order in orders if order.status == "pending_confirmation")
+        self.stdout.write(f"  waiting for a call, by risk: {', '.join(f'{b}: {n}' for b, n in sorted(bands.items()))}")
+        checkout = refused_checkout(SAM_AGAIN, CART)
+        self.stdout.write(f"  refused COD at checkout for a very high risk: checkout {checkout}")
 
 
 def _require_console_messages() -> None:
