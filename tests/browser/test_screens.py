@@ -136,6 +136,7 @@ SCREENS = [
     ("orders", fixed(f"{ADMIN}cod_plugin/codorder/"), True, ()),
     ("order", order_page, True, ()),
     ("confirmation-queue", fixed(f"{ADMIN}cod_admin_ui/confirmationqueue/"), True, ()),
+    ("risk-backtest", fixed(f"{ADMIN}cod_admin_ui/riskbacktest/"), True, ()),
     ("call-script-change", call_script_page, True, ()),
     ("customers", fixed(f"{ADMIN}cod_plugin/codcustomerprofile/"), True, ()),
     ("customer-profile", profile_page, True, ()),
