@@ -43,7 +43,8 @@ class Command(BaseCommand):
         bands = Counter(order.risk_band for order in orders if order.status == "pending_confirmation")
         self.stdout.write(f"  waiting for a call, by risk: {', '.join(f'{b}: {n}' for b, n in sorted(bands.items()))}")
         checkout = refused_checkout(SAM_AGAIN, CART)
-        self.stdout.write(f"  refused COD at checkout for a very high risk: checkout {checkout}")
+        if checkout:
+            self.stdout.write(f"  refused COD at checkout for a very high risk: checkout {checkout}")
 
 
 def _require_console_messages() -> None:
