@@ -67,7 +67,7 @@ class RiskBacktestAdmin(ReadOnlyAdmin):
         names = channel_names()
         slugs = CodPolicy.objects.order_by("channel").values_list("channel", flat=True)
         channels = [(slug, channel_name(slug, names)) for slug in slugs]
-        form = BacktestForm(request.GET or {"days": backtest.DEFAULT_DAYS}, channels=channels)
+        form = BacktestForm({"days": backtest.DEFAULT_DAYS, **request.GET.dict()}, channels=channels)
         result = None
         if form.is_valid():
             result = backtest.run(form.cleaned_data["days"], channel=form.cleaned_data["channel"] or None)

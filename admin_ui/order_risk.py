@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext
 
 from cod_plugin.models import CodOrder
-from cod_plugin.rules.risk import ACTION_NAMES, BAND_NAMES, Action, Band, Signal
+from cod_plugin.rules.risk import ACTION_NAMES, BAND_NAMES, Signal
 
 RISK = "orders: risk score and signals"  # the role table's entry
 
@@ -34,11 +34,12 @@ class RiskPanel:
 
 
 def band_name(band: str) -> str:
-    return str(BAND_NAMES[Band(band)]) if band in Band._value2member_map_ else gettext("Not screened")
+    known = {str(code): name for code, name in BAND_NAMES.items()}
+    return str(known[band]) if band in known else gettext("Not screened")
 
 
 def action_name(action: str) -> str:
-    return str(ACTION_NAMES[Action(action)]) if action in Action._value2member_map_ else ""
+    return str({str(code): name for code, name in ACTION_NAMES.items()}.get(action, ""))
 
 
 def signal_rows(stored: list[dict]) -> tuple[SignalRow, ...]:

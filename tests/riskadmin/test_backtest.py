@@ -121,6 +121,10 @@ def test_the_screen_opens_on_90_days_and_filters_by_channel(history, staff_clien
     assert 'value="90"' in html and "8 screened finished orders" not in html and "9 screened finished orders" in html
     html = client.get(SCREEN, {"days": "10", "channel": "channel-ae"}).content.decode()
     assert "0 screened finished orders" in html
+    html = client.get(SCREEN, {"channel": "channel-ae"}).content.decode()  # the days left out: 90
+    assert "0 screened finished orders" in html and 'value="90"' in html
+    html = client.get(SCREEN, {"channel": "no-such-channel"}).content.decode()
+    assert 'id="backtest-channel-error"' in html and 'id="backtest-bands"' not in html
 
 
 @pytest.mark.parametrize(("days", "shown"), [("365", True), ("366", False), ("0", False), ("x", False)])
