@@ -58,8 +58,8 @@ def test_a_phone_of_another_country_than_the_address():
     ("history", "fires"),
     [
         (History(), False),
-        (History(refusals=1, accounts=1), True),
-        (History(strikes=1, accounts=1), True),
+        (History(refusals=1, accounts=1), False),  # a damaged parcel or a late courier: not the customer's fault
+        (History(refusals=1, strikes=1, accounts=1), True),
         (History(cancellations=1, accounts=1), True),
     ],
 )
@@ -176,8 +176,8 @@ def test_every_signal_has_a_rule_a_default_weight_a_name_and_words():
     everything = facts(
         phone=example("US", "PREMIUM_RATE"),
         account_joined_at=NOW,
-        phone_history=History(refusals=1, accounts=1),
-        address_history=History(refusals=1, accounts=1),
+        phone_history=History(refusals=1, strikes=1, accounts=1),
+        address_history=History(refusals=1, strikes=1, accounts=1),
         duplicates=1,
         phone_orders_today=4,
         address_orders_today=4,
