@@ -71,6 +71,13 @@ def test_a_refuser_is_found_by_address_whatever_the_spelling():
     assert SignalCode.PHONE_HISTORY not in found
 
 
+def test_refusals_without_the_customers_fault_alone_are_no_signal():
+    earlier_order(phone="+12125550100", status=CodStatus.REFUSED, refusal_reason="damaged")
+    earlier_order(phone="+12125550100", status=CodStatus.REFUSED, refusal_reason="delivery_delay")
+    assert facts(shopper()).phone_history == History(refusals=2, strikes=0, cancellations=0, accounts=2)
+    assert SignalCode.PHONE_HISTORY not in fired(shopper())
+
+
 def test_delivered_orders_are_no_history():
     earlier_order(phone="+12125550100", address=US_ADDRESS, status=CodStatus.COMPLETED)
     assert facts(shopper()).phone_history == History()

@@ -34,8 +34,8 @@ def test_the_score_is_the_sum_of_the_weights_and_never_above_100():
     risky = facts(
         phone="",
         phone_e164="",
-        phone_history=History(refusals=3, accounts=2),
-        address_history=History(refusals=3, accounts=2),
+        phone_history=History(refusals=3, strikes=3, accounts=2),
+        address_history=History(refusals=3, strikes=3, accounts=2),
         duplicates=1,
     )
     assessment = assess(risky, SETTINGS)
