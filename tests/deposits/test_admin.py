@@ -7,7 +7,6 @@ from django.test.utils import CaptureQueriesContext
 from cod_plugin.models import CodOrder
 from cod_plugin.rules.statuses import CodStatus
 from sandbox.store.models import DepositPayment
-from tests.admin.conftest import staff_client, superuser_client  # noqa: F401
 from tests.lifecycle.helpers import place
 
 from .conftest import ask_deposits, place_with_deposit
