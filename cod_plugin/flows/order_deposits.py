@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from djmoney.money import Money
 
+from .. import formatting
 from ..error_codes import CodError, CodErrorCode
 from ..host import BaseHostAdapter, get_adapter
 from ..models import CodOrder
@@ -87,7 +88,7 @@ def _request_text(order: CodOrder, deposit: CodOrderDeposit) -> str:
         "number": order.order_number,
         "deposit": display(deposit.amount.amount, currency),
         "rest": display(order.amount_to_collect.amount, currency),
-        "deadline": timezone.localtime(deposit.expires_at).strftime("%Y-%m-%d %H:%M"),
+        "deadline": formatting.datetime(deposit.expires_at),
         "link": deposit.pay_url,
     }
     if deposit.pay_url:

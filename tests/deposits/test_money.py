@@ -5,6 +5,7 @@ refunds taking the cash first and then the deposit back through the store's paym
 from decimal import Decimal
 
 import pytest
+from strawberry.relay import to_base64
 
 from cod_plugin import api as cod_api
 from cod_plugin.error_codes import CodError, CodErrorCode
@@ -22,6 +23,7 @@ ONE_SHIRT = {"TSHIRT-001": 1}
 # A refusal of one shirt owes round-trip shipping (2 x 5.00) plus the fee (3% of 24.99 = 0.75).
 PENALTY = Decimal("10.75")
 CENT = Decimal("0.01")
+REFUNDABLE = "query($id: ID!) { codOrder(orderId: $id) { refundableAmount { amount } } }"
 
 
 def paid_order(api, token, *, fixed="10.00", lines=ONE_SHIRT) -> tuple[str, CodOrder]:
@@ -108,6 +110,8 @@ def test_a_completed_order_refunds_at_most_the_cash_and_the_deposit(api, token_f
     order = completed(api, token_for("new@example.com"))
     paid = order.amount_to_collect.amount + Decimal("10.00")  # the whole order
     assert refunds.left_to_refund(order) == paid
+    refundable = api(REFUNDABLE, {"id": to_base64("CodOrder", order.pk)}, token=staff_token())["codOrder"]
+    assert refundable["refundableAmount"] == {"amount": str(paid.quantize(CENT))}
     with pytest.raises(CodError) as too_much:
         refund(order, paid + CENT, "k-over")
     assert too_much.value.code == CodErrorCode.REFUND_TOO_LARGE
