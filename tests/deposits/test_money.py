@@ -5,13 +5,15 @@ refunds taking the cash first and then the deposit back through the store's paym
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from strawberry.relay import to_base64
 
 from cod_plugin import api as cod_api
 from cod_plugin.error_codes import CodError, CodErrorCode
-from cod_plugin.flows import refunds
+from cod_plugin.flows import lifecycle, refunds
 from cod_plugin.models import CodCustomerProfile, CodOrder, CodOrderEvent, CodProfileEvent
 from cod_plugin.models.risk import DepositStatus
+from cod_plugin.rules.lifecycle import Event
 from cod_plugin.rules.statuses import CodStatus
 from sandbox.store.models import DepositPayment
 from tests.lifecycle.helpers import UPDATE, confirm, staff_token
@@ -53,6 +55,15 @@ def test_a_cancelled_order_gives_the_whole_paid_deposit_back(api, token_for):
     assert (event.reason, event.data["amount"]) == ("order_cancelled", "10.00")
 
 
+def test_a_parcel_returned_to_origin_undelivered_gives_the_deposit_back_once(api, token_for):
+    _, order = paid_order(api, token_for("new@example.com"))
+    with transaction.atomic():
+        for event in (Event.SHIP, Event.OUT_FOR_DELIVERY, Event.DELIVERY_FAILED, Event.RETURN_TO_ORIGIN):
+            lifecycle.move(lifecycle.lock(order.pk), event, actor="courier")
+    assert given_back(order) == (DepositStatus.REFUNDED, Decimal("10.00"), Decimal("10.00"))
+    assert CodOrderEvent.objects.get(order=order, kind="deposit_refunded").reason == "returned_to_origin"
+
+
 def test_a_refusal_without_fault_gives_the_whole_deposit_back_and_no_strike(api, token_for):
     order_id, order = paid_order(api, token_for("new@example.com"))
     refuse(api, order_id, "DAMAGED", staff_token())
@@ -79,6 +90,10 @@ def test_a_refusal_with_a_strike_pays_the_penalty_from_the_deposit_first(api, to
     assert Decimal(kept.data["amount"]) == min(deposit, PENALTY)
     strike = CodProfileEvent.objects.get(order=order, kind="strike")
     assert (strike.data["penalty"], strike.data["covered_by_deposit"]) == (str(PENALTY), str(min(deposit, PENALTY)))
+    # and the parcel's return afterwards gives nothing more back: the penalty stays paid
+    with transaction.atomic():
+        lifecycle.move(lifecycle.lock(order.pk), Event.RETURN_TO_ORIGIN, actor="courier")
+    assert given_back(order)[1:] == (refunded, refunded)
 
 
 def completed(api, token, *, fixed="10.00") -> CodOrder:
