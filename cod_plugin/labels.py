@@ -73,6 +73,7 @@ REASONS = {
     "deposit_not_pending": _("the order no longer waited for it"),
     "deposit_paid_late": _("paid after the order stopped waiting for it"),
     "order_cancelled": _("the order was cancelled"),
+    "returned_to_origin": _("the parcel went back to the merchant"),
     "refused_at_the_door": _("the order was refused at the door"),
     "penalty": _("the refusal's penalty"),
     "refund_beyond_cash": _("a refund beyond the cash collected"),

@@ -8,7 +8,8 @@ sweep ``expire_deposits``: the order is cancelled, nothing is owed).
 
 What a paid deposit becomes later (money rules; every step a timeline event on the order):
 
-- cancelled (by anyone, at any stage): the whole paid deposit goes back through the port (``refund_deposit``);
+- cancelled (by anyone, at any stage) or returned to origin undelivered: the whole paid deposit goes back through
+  the port (``refund_deposit``);
 - refused at the door without fault: the whole deposit goes back; refused with a strike: the deposit covers the
   penalty first (``cover_penalty``), the rest goes back;
 - completed and refunded: a refund is paid from the cash collected first; what it takes beyond the cash comes
@@ -26,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from djmoney.money import Money
 
+from .. import formatting
 from ..error_codes import CodError, CodErrorCode
 from ..host import BaseHostAdapter, get_adapter
 from ..models import CodOrder
@@ -87,7 +89,7 @@ def _request_text(order: CodOrder, deposit: CodOrderDeposit) -> str:
         "number": order.order_number,
         "deposit": display(deposit.amount.amount, currency),
         "rest": display(order.amount_to_collect.amount, currency),
-        "deadline": timezone.localtime(deposit.expires_at).strftime("%Y-%m-%d %H:%M"),
+        "deadline": formatting.datetime(deposit.expires_at),
         "link": deposit.pay_url,
     }
     if deposit.pay_url:
@@ -193,7 +195,7 @@ def expire_deposits(*, now=None) -> int:
 
 
 def _expire(order: CodOrder, *, actor: str) -> None:
-    """Cancel the waiting order; ``order_cancelled`` (called by the move) marks its deposit expired."""
+    """Cancel the waiting order; ``order_ended`` (called by the move) marks its deposit expired."""
     lifecycle.move(order, Event.CANCEL, actor=actor, reason="deposit_expired")
 
 
@@ -235,10 +237,13 @@ def _held(deposit: CodOrderDeposit) -> Decimal:
     return deposit.amount.amount - deposit.refunded.amount
 
 
-def order_cancelled(order: CodOrder) -> None:
-    """Called by every cancel (``lifecycle.move``): a deposit still waiting will not be taken (EXPIRED), a paid
-    one goes back whole through the port."""
+def order_ended(order: CodOrder, event: Event, from_status: str) -> None:
+    """Called by every cancel and return to origin (``lifecycle.move``): a deposit still waiting will not be taken
+    (EXPIRED); what is still held of a paid one goes back through the port: the goods never reached the customer.
+    A return after a refusal or a cancel changes nothing (that settled the deposit: a strike's penalty kept)."""
     if not has_deposit(order):
+        return
+    if event is Event.RETURN_TO_ORIGIN and from_status != CodStatus.DELIVERY_FAILED:
         return
     deposit = CodOrderDeposit.objects.filter(order=order).first()
     if deposit is None:
@@ -248,7 +253,8 @@ def order_cancelled(order: CodOrder) -> None:
         deposit.save(update_fields=["status"])
         lifecycle.record(order, "deposit_expired", actor="system", data={"amount": str(deposit.amount.amount)})
         return
-    _give_back(order, deposit, _held(deposit), reason="order_cancelled")
+    reason = "order_cancelled" if event is Event.CANCEL else "returned_to_origin"
+    _give_back(order, deposit, _held(deposit), reason=reason)
 
 
 def cover_penalty(order: CodOrder, penalty: Decimal, *, strike: bool) -> Decimal:

@@ -12,6 +12,7 @@ from cod_plugin.host import DepositRequest
 from cod_plugin.models import CodOrder, CodPolicy
 from cod_plugin.rules.statuses import CodStatus
 from sandbox.store.adapter import StoreAdapter
+from tests.admin.conftest import staff_client, superuser_client  # noqa: F401
 from tests.graphql.conftest import api, demo, token_for  # noqa: F401
 from tests.graphql.shop import new_checkout
 from tests.graphql.test_checkout_complete import COMPLETE

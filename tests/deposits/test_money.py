@@ -5,12 +5,15 @@ refunds taking the cash first and then the deposit back through the store's paym
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
+from strawberry.relay import to_base64
 
 from cod_plugin import api as cod_api
 from cod_plugin.error_codes import CodError, CodErrorCode
-from cod_plugin.flows import refunds
+from cod_plugin.flows import lifecycle, refunds
 from cod_plugin.models import CodCustomerProfile, CodOrder, CodOrderEvent, CodProfileEvent
 from cod_plugin.models.risk import DepositStatus
+from cod_plugin.rules.lifecycle import Event
 from cod_plugin.rules.statuses import CodStatus
 from sandbox.store.models import DepositPayment
 from tests.lifecycle.helpers import UPDATE, confirm, staff_token
@@ -22,6 +25,7 @@ ONE_SHIRT = {"TSHIRT-001": 1}
 # A refusal of one shirt owes round-trip shipping (2 x 5.00) plus the fee (3% of 24.99 = 0.75).
 PENALTY = Decimal("10.75")
 CENT = Decimal("0.01")
+REFUNDABLE = "query($id: ID!) { codOrder(orderId: $id) { refundableAmount { amount } } }"
 
 
 def paid_order(api, token, *, fixed="10.00", lines=ONE_SHIRT) -> tuple[str, CodOrder]:
@@ -51,6 +55,15 @@ def test_a_cancelled_order_gives_the_whole_paid_deposit_back(api, token_for):
     assert (event.reason, event.data["amount"]) == ("order_cancelled", "10.00")
 
 
+def test_a_parcel_returned_to_origin_undelivered_gives_the_deposit_back_once(api, token_for):
+    _, order = paid_order(api, token_for("new@example.com"))
+    with transaction.atomic():
+        for event in (Event.SHIP, Event.OUT_FOR_DELIVERY, Event.DELIVERY_FAILED, Event.RETURN_TO_ORIGIN):
+            lifecycle.move(lifecycle.lock(order.pk), event, actor="courier")
+    assert given_back(order) == (DepositStatus.REFUNDED, Decimal("10.00"), Decimal("10.00"))
+    assert CodOrderEvent.objects.get(order=order, kind="deposit_refunded").reason == "returned_to_origin"
+
+
 def test_a_refusal_without_fault_gives_the_whole_deposit_back_and_no_strike(api, token_for):
     order_id, order = paid_order(api, token_for("new@example.com"))
     refuse(api, order_id, "DAMAGED", staff_token())
@@ -77,6 +90,10 @@ def test_a_refusal_with_a_strike_pays_the_penalty_from_the_deposit_first(api, to
     assert Decimal(kept.data["amount"]) == min(deposit, PENALTY)
     strike = CodProfileEvent.objects.get(order=order, kind="strike")
     assert (strike.data["penalty"], strike.data["covered_by_deposit"]) == (str(PENALTY), str(min(deposit, PENALTY)))
+    # and the parcel's return afterwards gives nothing more back: the penalty stays paid
+    with transaction.atomic():
+        lifecycle.move(lifecycle.lock(order.pk), Event.RETURN_TO_ORIGIN, actor="courier")
+    assert given_back(order)[1:] == (refunded, refunded)
 
 
 def completed(api, token, *, fixed="10.00") -> CodOrder:
@@ -108,6 +125,8 @@ def test_a_completed_order_refunds_at_most_the_cash_and_the_deposit(api, token_f
     order = completed(api, token_for("new@example.com"))
     paid = order.amount_to_collect.amount + Decimal("10.00")  # the whole order
     assert refunds.left_to_refund(order) == paid
+    refundable = api(REFUNDABLE, {"id": to_base64("CodOrder", order.pk)}, token=staff_token())["codOrder"]
+    assert refundable["refundableAmount"] == {"amount": str(paid.quantize(CENT))}
     with pytest.raises(CodError) as too_much:
         refund(order, paid + CENT, "k-over")
     assert too_much.value.code == CodErrorCode.REFUND_TOO_LARGE
