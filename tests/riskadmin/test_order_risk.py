@@ -41,16 +41,16 @@ def test_a_screened_order_shows_its_score_band_action_and_signals_heaviest_first
     from cod_plugin.models import CodOrder
     from cod_plugin.rules.risk import Signal
 
-    stored = [
-        Signal(SignalCode.DUPLICATE_ORDER, 30, {"count": 1, "hours": 48}).as_dict(),
-        Signal(SignalCode.PHONE_HISTORY, 35, HISTORY).as_dict(),
-    ]
+    duplicate = Signal(SignalCode.DUPLICATE_ORDER, 30, {"count": 1, "hours": 48})
+    history = Signal(SignalCode.PHONE_HISTORY, 35, HISTORY)
+    stored = [duplicate.as_dict(), history.as_dict()]
     CodOrder.objects.filter(pk=order.pk).update(
         risk_score=65, risk_band="high", risk_action="deposit", risk_signals=stored
     )
     # when a staff member reads the order page
     html = panel(reader.get(PAGE.format(order.pk)))
-    # then the score, the band in words (with its colour's class), the action, and the signals in words
+    # then the score, the band in words (with its colour's class), the action, and the signals in their own words
+    assert "2" in history.detail and "48" in duplicate.detail
     assert '<span class="cod-risk-score">65</span> / 100' in html
     assert 'class="cod-risk cod-risk-high" id="cod-risk-band">High risk</span>' in html
     assert 'id="cod-risk-action">Require a deposit</td>' in html
@@ -58,13 +58,13 @@ def test_a_screened_order_shows_its_score_band_action_and_signals_heaviest_first
         (
             "phone_history",
             "Earlier refusals with this phone",
-            "Earlier orders with this phone: 2 refused, 1 strikes, 0 cancelled, from 2 accounts.",
+            history.detail,
             "35",
         ),
         (
             "duplicate_order",
             "Possible duplicate order",
-            "1 other open COD orders with the same phone or address and a similar cart in the last 48 hours.",
+            duplicate.detail,
             "30",
         ),
     ]
