@@ -48,6 +48,8 @@ EVENTS = {
     "refund_created": _("Refund created"),
     "refund_paid": _("Refund paid"),
     "refund_overdue": _("Refund overdue"),
+    "risk_assessed": _("Risk assessed"),
+    "link_opened": _("Confirmation link opened"),
 }
 
 REASONS = {
@@ -58,6 +60,8 @@ REASONS = {
     ConfirmationOutcome.NO_ANSWER: _("no answer after the last call"),
     "customer_confirmed": _("confirmed by the customer's link"),
     "customer_cancelled": _("cancelled by the customer's link"),
+    "placed": _("at placing"),
+    "link_not_opened": _("the confirmation link was never opened"),
     "agent_cancelled": _("cancelled by the agent"),
     "unpaid_after_appointment": _("not paid after the appointment"),
     "too_many_failed_attempts": _("too many failed delivery attempts"),

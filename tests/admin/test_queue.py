@@ -280,7 +280,9 @@ def test_modified_without_a_change_shows_the_flows_error_and_the_form_again(api,
     _, order = place(api, None)
     response = agent.post(modify_url(order), modify_form(agent, order))
     assert response.status_code == 200 and 'id="modify_form"' in response.content.decode()
-    assert messages_of(response) == [f"Order {order.order_number}: Give the new address or the new quantities."]
+    assert messages_of(response) == [
+        f"Order {order.order_number}: Give the new address, the new quantities or the products to add."
+    ]
     assert refresh(order).status == CodStatus.PENDING_CONFIRMATION
 
 
