@@ -69,6 +69,12 @@ def flag_overdue_confirmations() -> int:
 
 
 @shared_task
+def rescreen_unopened_links() -> int:
+    """Periodic: screen again, once, the pending orders whose confirmation link was never opened."""
+    return sweeps.rescreen_unopened_links()
+
+
+@shared_task
 def flag_overdue_refunds() -> int:
     """Periodic: flag returns whose goods came back and whose refund is past its due date."""
     return refunds.flag_overdue_refunds()
@@ -115,6 +121,7 @@ SWEEPS = (
     refresh_exchange_rates,
     send_pending_notifications,
     flag_overdue_confirmations,
+    rescreen_unopened_links,
     cancel_overdue_deliveries,
     expire_deposits,
     flag_unverified_claims,

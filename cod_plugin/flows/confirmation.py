@@ -325,7 +325,7 @@ def _changes(changes: OrderChanges) -> dict:
     return {
         "address": asdict(changes.address) if changes.address else None,
         "quantities": changes.quantities,
-        "additions": changes.additions,
+        **({"additions": changes.additions} if changes.additions else {}),
     }
 
 

@@ -20,7 +20,7 @@ from ..host import CheckoutSnapshot, HostContext
 from ..models import CodOrder, Notification
 from ..rules import identity
 from ..rules.lifecycle import NO_FAULT, RefusalReason
-from ..rules.risk import Assessment, History, RegionStats, RiskFacts, RiskSettings, assess, stricter
+from ..rules.risk import Assessment, History, RegionStats, RiskFacts, RiskSettings, SignalCode, assess, stricter
 from ..rules.statuses import CodStatus
 from . import lifecycle, policies
 
@@ -137,8 +137,11 @@ def assess_checkout(
 
 def screen(order: CodOrder, *, actor: str, reason: str, joined_at: datetime | None = None) -> Assessment:
     """Assess a placed order again (its facts as they are now) and store it. The action never gets milder than the
-    one the order already had: a change cannot talk an order out of an agent's call."""
+    one the order already had: a change cannot talk an order out of an agent's call. ``joined_at`` is the account's
+    opening when the caller read the store's order; without it, an account found new at placing stays new."""
     settings = settings_for(order.channel)
+    if joined_at is None and any(signal["code"] == SignalCode.NEW_ACCOUNT for signal in order.risk_signals or []):
+        joined_at = order.created_at  # opened the day the order was placed: a fact of the placing that stays
     facts = facts_for(
         order_subject(order),
         settings,

@@ -8,13 +8,14 @@ next run takes what it skipped), with a timeline event, exactly as an interactiv
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from ..models import CodOrder, CodPolicy
+from ..models import CodOrder, CodOrderEvent, CodPolicy, Notification
 from ..rules.lifecycle import Event
+from ..rules.risk import RiskSettings
 from ..rules.statuses import CodStatus
-from . import lifecycle, order_deposits, standing
+from . import lifecycle, order_deposits, screening, standing
 
 AWAITING_DELIVERY = (CodStatus.OUT_FOR_DELIVERY, CodStatus.DELIVERY_FAILED)
 BATCH = 500
@@ -88,3 +89,27 @@ def end_suspensions(*, now=None) -> int:
 def expire_deposits(*, now=None) -> int:
     """Cancel the orders whose deposit is unpaid past its deadline (``order_deposits.expire_deposits``)."""
     return order_deposits.expire_deposits(now=now)
+
+
+LINK_UNOPENED = "link_not_opened"
+
+
+def rescreen_unopened_links(*, now=None) -> int:
+    """Screen again, once, each pending order whose confirmation link went out more than the limit ago
+    (``RiskSettings.link_unopened_hours``) and was never opened: the signal joins its score, and its action may
+    tighten to an agent's call. The timeline's ``risk_assessed`` event with this reason marks it done."""
+    now = now or timezone.now()
+    sent_before = now - timedelta(hours=RiskSettings().link_unopened_hours)
+    sent = Notification.objects.filter(order=OuterRef("pk"), kind="confirmation_request", sent_at__lte=sent_before)
+    done = CodOrderEvent.objects.filter(order=OuterRef("pk"), kind=screening.ASSESSED, reason=LINK_UNOPENED)
+    screened = 0
+    with transaction.atomic():
+        candidates = (
+            CodOrder.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(Exists(sent), ~Exists(done), status=CodStatus.PENDING_CONFIRMATION, link_opened_at__isnull=True)
+            .order_by("pk")[:BATCH]
+        )
+        for order in candidates:
+            screening.screen(order, actor="system", reason=LINK_UNOPENED)
+            screened += 1
+    return screened

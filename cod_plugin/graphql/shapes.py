@@ -16,6 +16,7 @@ from ..rules.refunds import remaining
 from ..rules.tiers import ProfileSnapshot, Tier
 from . import deposits, enums, types
 from .cash.money import MoneyBatch
+from .risk import shapes as risk_shapes
 
 
 def reason(item: eligibility.Reason) -> types.CodReason:
@@ -51,6 +52,7 @@ def eligibility_result(result: EligibilityResult) -> types.CodEligibility:
         tier=enums.CodTier(decision.tier.value),
         terms=terms(result.policy.terms),
         collection_methods=methods(decision.collection_methods),
+        deposit=risk_shapes.deposit(decision.deposit, currency),
     )
 
 
@@ -85,6 +87,7 @@ def order(item: CodOrderModel, *, max_reschedules: int, money_batch=None) -> typ
     currency = str(item.amount_to_collect.currency)
     made = list(item.refunds.all())
     return types.CodOrder(
+        risk_stored=item,
         id=types.CodOrder.global_id(item.pk),
         order_id=item.order_ref,
         number=item.order_number,

@@ -25,6 +25,7 @@ from .enums import (
 if TYPE_CHECKING:
     from .cash.types import CodOrderMoney
     from .deposits import CodOrderDeposit
+    from .risk.types import CodEligibilityDeposit, CodRisk
 
 
 @strawberry.type(description="An amount in a currency; the amount is a decimal string in the currency's minor units.")
@@ -93,6 +94,10 @@ class CodEligibility:
     tier: CodTier
     terms: CodTerms | None
     collection_methods: list[CodCollectionMethod]
+    deposit: Annotated["CodEligibilityDeposit", strawberry.lazy("cod_plugin.graphql.risk.types")] = strawberry.field(
+        description="Partial COD: a part to pay online before the order goes on (the screening's DEPOSIT action, or "
+        "an amount above the channel's deposit threshold)."
+    )
 
 
 @strawberry.type
@@ -226,6 +231,7 @@ class CodOrder:
     )
     pk: strawberry.Private[int] = 0
     money_batch: strawberry.Private[object] = None  # graphql.cash.money.MoneyBatch of the orders shaped together
+    risk_stored: strawberry.Private[object] = None  # the order row, whose stored screening ``risk`` reads
     deposit_shape: strawberry.Private[object] = None  # graphql.deposits.CodOrderDeposit, read with the order
 
     @strawberry.field(
@@ -239,6 +245,8 @@ class CodOrder:
 
         return visible(info, self.deposit_shape)
 
+    risk_stored: strawberry.Private[object] = None  # the order row, whose stored screening ``risk`` reads
+
     @strawberry.field(
         description="Where the order's cash is: collected, remitted, deposited, its exceptions. Finance only (null "
         "for anyone else)."
@@ -247,6 +255,15 @@ class CodOrder:
         from .cash.money import order_money  # the cash package builds on this module's types
 
         return order_money(self, info)
+
+    @strawberry.field(
+        description="The screening: score, band, action and each signal in words. Staff who read orders only (null "
+        "for customers and couriers)."
+    )
+    def risk(self, info: Info) -> Annotated["CodRisk", strawberry.lazy("cod_plugin.graphql.risk.types")] | None:
+        from .risk.shapes import order_risk  # the risk package builds on this module's types
+
+        return order_risk(self, info)
 
     @staticmethod
     def global_id(pk: int) -> strawberry.ID:

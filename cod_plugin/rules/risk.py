@@ -152,16 +152,20 @@ class RiskSettings:
 
 @dataclass(frozen=True)
 class History:
-    """Earlier COD orders matching by one key (a phone or an address), across accounts and guests."""
+    """Earlier COD orders matching by one key (a phone or an address), across accounts and guests.
+
+    ``strikes`` are the refusals that were the customer's fault (``rules.lifecycle.is_strike``); the others (a
+    damaged or wrong product, a late courier) are counted in ``refusals`` and shown, but weigh nothing alone: a
+    customer who refused a broken parcel is no risk."""
 
     refusals: int = 0
     strikes: int = 0
     cancellations: int = 0
-    accounts: int = 0  # the number of distinct accounts/guests among them
+    accounts: int = 0  # the number of distinct accounts/guests among the refused and cancelled
 
     @property
     def any(self) -> bool:
-        return bool(self.refusals or self.strikes or self.cancellations)
+        return bool(self.strikes or self.cancellations)
 
 
 @dataclass(frozen=True)

@@ -216,21 +216,25 @@ DETAILS = {
     SignalCode.PHONE_INVALID: _("%(phone)s is not a valid phone number for %(country)s."),
     SignalCode.PHONE_TYPE: _("%(phone)s is a number that takes no calls or SMS."),
     SignalCode.PHONE_COUNTRY: _("The phone is a number of %(phone_country)s; the address is in %(country)s."),
+    # Counts as "label: number", which reads right for 0, 1 and more in every language.
     SignalCode.PHONE_HISTORY: _(
-        "Earlier orders with this phone: %(refusals)s refused, %(strikes)s strikes, %(cancellations)s cancelled, "
-        "from %(accounts)s accounts."
+        "Earlier orders with this phone: refused %(refusals)s (strikes %(strikes)s), cancelled %(cancellations)s; "
+        "customers: %(accounts)s."
     ),
     SignalCode.ADDRESS_HISTORY: _(
-        "Earlier orders to this address: %(refusals)s refused, %(strikes)s strikes, %(cancellations)s cancelled, "
-        "from %(accounts)s accounts."
+        "Earlier orders to this address: refused %(refusals)s (strikes %(strikes)s), cancelled %(cancellations)s; "
+        "customers: %(accounts)s."
     ),
     SignalCode.NEW_ACCOUNT: _("The account was opened less than a day ago."),
     SignalCode.DUPLICATE_ORDER: _(
-        "%(count)s other open COD orders with the same phone or address and a similar cart in the last %(hours)s hours."
+        "Other open COD orders with the same phone or address and a similar cart in the last %(hours)s hours: "
+        "%(count)s."
     ),
-    SignalCode.PHONE_VELOCITY: _("%(count)s COD orders with this phone in the last 24 hours."),
-    SignalCode.ADDRESS_VELOCITY: _("%(count)s COD orders to this address in the last 24 hours."),
-    SignalCode.CLIENT_VELOCITY: _("%(count)s COD orders from this device's address in the last 24 hours."),
+    SignalCode.PHONE_VELOCITY: _("COD orders with this phone in the last 24 hours, this one included: %(count)s."),
+    SignalCode.ADDRESS_VELOCITY: _("COD orders to this address in the last 24 hours, this one included: %(count)s."),
+    SignalCode.CLIENT_VELOCITY: _(
+        "COD orders from this device's network address in the last 24 hours, this one included: %(count)s."
+    ),
     SignalCode.CART_ABOVE_USUAL: _(
         "%(amount)s is more than %(factor)s times this customer's usual order of %(usual)s."
     ),
@@ -241,7 +245,7 @@ DETAILS = {
     SignalCode.REGION_REFUSALS: _(
         "%(percent)s%% of the %(finished)s finished COD orders to %(place)s in the last 90 days were refused."
     ),
-    SignalCode.UNREACHABLE: _("%(count)s confirmation calls were not answered."),
+    SignalCode.UNREACHABLE: _("Confirmation calls not answered: %(count)s."),
     SignalCode.LINK_NOT_OPENED: _("The confirmation link sent %(hours)s hours ago was never opened."),
 }
 NO_PHONE = _("No phone number was given.")

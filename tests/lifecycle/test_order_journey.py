@@ -55,6 +55,7 @@ def test_from_confirmation_to_completion(api, token_for):
     assert delivered["claim"]["reference"] == "RCPT-77"
     assert [e["kind"] for e in delivered["timeline"]] == [
         "placed",
+        "risk_assessed",
         "confirm",
         "ship",
         "out_for_delivery",

@@ -15,7 +15,7 @@ from strawberry.relay import to_base64
 from cod_plugin import permissions
 from cod_plugin.graphql.schema import schema
 from cod_plugin.models import CodCustomerProfile, CodOrder, CodRemittance, Courier
-from cod_plugin.permissions import ADMIN, API, API_CONDITIONS, DELIVERED_WITH_PAYMENT, GROUPS, ORDER_MONEY
+from cod_plugin.permissions import ADMIN, API, API_CONDITIONS, DELIVERED_WITH_PAYMENT, GROUPS, ORDER_MONEY, ORDER_RISK
 from sandbox.store.auth import create_token
 from tests.graphql.conftest import Api
 from tests.lifecycle.helpers import confirm, place
@@ -172,6 +172,7 @@ CONDITION_REQUESTS = {
         )[0],
     ),
     ORDER_MONEY: ("codOrder", "query($id: ID!) { codOrder(orderId: $id) { id money { expected { amount } } } }"),
+    ORDER_RISK: ("codOrder", "query($id: ID!) { codOrder(orderId: $id) { id risk { score signals { detail } } } }"),
 }
 
 
@@ -188,8 +189,8 @@ def answered(field: str, body: dict, world: World) -> str:
     if "PERMISSION_DENIED" in codes:
         return "denied"
     data = (body.get("data") or {}).get(field)
-    if field in ("codOrder", "codRemittance"):  # null for whoever may not see it; so is an order's money
-        return "allowed" if data and data.get("money", True) is not None else "denied"
+    if field in ("codOrder", "codRemittance"):  # null for whoever may not see it; so is an order's money, its risk
+        return "allowed" if data and None not in (data.get("money", True), data.get("risk", True)) else "denied"
     if field == "codOrders":
         return "allowed" if world.order_id in {edge["node"]["id"] for edge in data["edges"]} else "denied"
     payload_codes = {error["code"] for error in (data or {}).get("errors", [])}
