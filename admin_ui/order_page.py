@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext
 
 from cod_plugin import formatting, labels, models
-from cod_plugin.flows import delivery, orders, shipping
+from cod_plugin.flows import delivery, order_deposits, orders, shipping
 from cod_plugin.host import channel_names, get_adapter
 from cod_plugin.rules import lifecycle
 from cod_plugin.rules.refunds import remaining
@@ -25,6 +25,7 @@ from .order_actions import (
     WindowForm,
 )
 from .order_courier import AssignCourierForm, couriers_for
+from .order_deposit import deposit_panel
 from .order_filters import raised_flags
 from .order_money import MONEY_STATUS, MoneyPanel
 from .settings import COLLECTION_METHODS
@@ -78,6 +79,7 @@ class OrderPage:
             "refunds": [(refund, formatting.money_of(refund.amount)) for refund in order.refunds.all()],
             "events": self.timeline(),
             "money": MoneyPanel(order) if self.may(MONEY_STATUS) else None,
+            "deposit": deposit_panel(order),
             "claim_method": self.methods.get(getattr(claim, "method", ""), ""),
             "payment_method": self.methods.get(getattr(paid, "method", ""), ""),
             **self.actions(),
@@ -106,12 +108,13 @@ class OrderPage:
 
     def amounts(self) -> list[tuple[str, str]]:
         """The money in one box: what the courier collects (the fee included), what was collected by the courier's
-        payment record, what refunds gave back and what may still be refunded."""
+        payment record, what refunds gave back and what may still be refunded (the deposit paid online included)."""
         order = self.order
         collected = getattr(order, "payment", None)
         made = list(order.refunds.all())
         refunded = sum((r.amount.amount for r in made if r.status == models.CodRefund.Status.PAID), Decimal(0))
-        refundable = collected and remaining(collected.amount.amount, [r.amount.amount for r in made], self.currency)
+        paid = collected and collected.amount.amount + order_deposits.paid_of(getattr(order, "deposit", None))
+        refundable = collected and remaining(paid, [r.amount.amount for r in made], self.currency)
         return [
             (gettext("Order amount"), self.money(order.order_amount.amount)),
             (gettext("COD fee"), self.money(order.fee.amount)),

@@ -10,6 +10,9 @@ GraphQL API calls the same flows). Every refusal is a ``CodError`` with the same
     # or, when the store's own checkout creates the order:
     order = api.register_order(basket_ref, context=..., accepted_terms_version=..., create=store_creates_order)
     api.store_cancelled(order_ref, reason="cancelled in the dashboard")
+    # partial COD: the store's payment for the deposit it was asked (the port's ``request_deposit``)
+    api.deposit_paid(order_ref, payment_ref="txn_123")   # or, when the customer never paid:
+    api.deposit_expired(order_ref)
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ __all__ = [
     "STAFF_GROUPS",
     "check",
     "claim_paid",
+    "deposit_expired",
+    "deposit_paid",
     "is_photo",
     "order_for",
     "place",
@@ -119,6 +124,30 @@ def store_cancelled(order_ref: str, *, reason: str = "") -> CodOrder | None:
         if order.status == CodStatus.CANCELLED:
             return order
         return lifecycle.move(order, Event.CANCEL, actor=STORE, reason=reason, tell_store=False)
+
+
+def deposit_paid(order_ref: str, payment_ref: str = "") -> CodOrder:
+    """The customer paid the deposit the adapter's ``request_deposit`` asked for: the order leaves
+    AWAITING_DEPOSIT for PENDING_CONFIRMATION and the confirmation message goes out (with the rest to pay at the
+    door). Calling it again for the same order changes nothing. ``payment_ref`` (at most 100 characters) is the
+    store's payment, kept on the deposit (default: the reference ``request_deposit`` answered).
+
+    ``DEPOSIT_NOT_PENDING`` when the order has no deposit, or when the deposit expired or the order was cancelled
+    before the payment came: the plugin then gives the payment back at once through the adapter's
+    ``refund_deposit`` (once, however often the late payment is reported). ``NOT_FOUND`` for an unknown order."""
+    from .flows import order_deposits
+
+    return order_deposits.deposit_paid(order_ref, payment_ref=payment_ref)
+
+
+def deposit_expired(order_ref: str) -> CodOrder:
+    """The store's payment for the deposit expired (or the customer gave up): the order is cancelled (reason
+    ``deposit_expired``, the store's order with it through ``cancel_order``); nothing is owed, no strike. An order
+    already cancelled is returned as it is. ``DEPOSIT_NOT_PENDING`` when the deposit was paid or the order has none.
+    The plugin's own sweep (``expire_deposits``) does the same for deposits unpaid past their deadline."""
+    from .flows import order_deposits
+
+    return order_deposits.deposit_expired(order_ref)
 
 
 def order_for(order_ref: str) -> CodOrder | None:

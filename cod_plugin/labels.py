@@ -50,6 +50,12 @@ EVENTS = {
     "refund_overdue": _("Refund overdue"),
     "risk_assessed": _("Risk assessed"),
     "link_opened": _("Confirmation link opened"),
+    "deposit_requested": _("Deposit asked of the customer"),
+    Event.DEPOSIT_PAID: _("Deposit paid"),
+    "deposit_paid_late": _("Deposit paid too late"),
+    "deposit_expired": _("Deposit no longer awaited"),
+    "deposit_kept": _("Deposit kept for the penalty"),
+    "deposit_refunded": _("Deposit given back"),
 }
 
 REASONS = {
@@ -66,6 +72,15 @@ REASONS = {
     "unpaid_after_appointment": _("not paid after the appointment"),
     "too_many_failed_attempts": _("too many failed delivery attempts"),
     "refund_paid": _("the refund is paid"),
+    "deposit_paid": _("the store reported the deposit paid"),
+    "deposit_expired": _("the deposit was not paid in time"),
+    "deposit_not_pending": _("the order no longer waited for it"),
+    "deposit_paid_late": _("paid after the order stopped waiting for it"),
+    "order_cancelled": _("the order was cancelled"),
+    "returned_to_origin": _("the parcel went back to the merchant"),
+    "refused_at_the_door": _("the order was refused at the door"),
+    "penalty": _("the refusal's penalty"),
+    "refund_beyond_cash": _("a refund beyond the cash collected"),
     RefusalReason.DAMAGED: _("Damaged"),
     RefusalReason.WRONG_ITEM: _("Wrong item"),
     RefusalReason.MISSING_ITEM: _("Missing item"),

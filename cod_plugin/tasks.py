@@ -30,6 +30,12 @@ def cancel_overdue_deliveries() -> int:
 
 
 @shared_task
+def expire_deposits() -> int:
+    """Periodic: cancel the orders whose deposit is unpaid past its deadline (nothing is owed)."""
+    return sweeps.expire_deposits()
+
+
+@shared_task
 def flag_unverified_claims() -> int:
     """Periodic: hand "Paid" claims that no courier record backs to support."""
     return sweeps.flag_unverified_claims()
@@ -117,6 +123,7 @@ SWEEPS = (
     flag_overdue_confirmations,
     rescreen_unopened_links,
     cancel_overdue_deliveries,
+    expire_deposits,
     flag_unverified_claims,
     end_suspensions,
     flag_overdue_refunds,

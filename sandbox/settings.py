@@ -142,6 +142,7 @@ CELERY_BEAT_SCHEDULE = {
     "cod-flag-overdue-confirmations": {"task": "cod_plugin.tasks.flag_overdue_confirmations", "schedule": 900},
     "cod-rescreen-unopened-links": {"task": "cod_plugin.tasks.rescreen_unopened_links", "schedule": 900},
     "cod-cancel-overdue-deliveries": {"task": "cod_plugin.tasks.cancel_overdue_deliveries", "schedule": 900},
+    "cod-expire-deposits": {"task": "cod_plugin.tasks.expire_deposits", "schedule": 300},
     "cod-flag-unverified-claims": {"task": "cod_plugin.tasks.flag_unverified_claims", "schedule": 3600},
     "cod-end-suspensions": {"task": "cod_plugin.tasks.end_suspensions", "schedule": 3600},
     "cod-flag-overdue-refunds": {"task": "cod_plugin.tasks.flag_overdue_refunds", "schedule": 3600},

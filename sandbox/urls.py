@@ -8,6 +8,7 @@ from cod_plugin.graphql.view import CodGraphQLView
 
 from . import views
 from .schema import schema
+from .store import deposits
 from .store.auth import AdminSignInForm
 
 # Every sign-in of the admin goes through the store's bounded, throttled form.
@@ -23,4 +24,6 @@ urlpatterns = [
     # Token-authenticated API: a bearer token is not sent by the browser on its own, so CSRF does not apply.
     path("graphql/", csrf_exempt(CodGraphQLView.as_view(schema=schema))),
     path("cod/", include("cod_plugin.urls")),
+    # The store's own payment page for a COD order's deposit (partial COD).
+    path("pay/<uuid:token>/", deposits.pay_page, name="deposit_pay"),
 ]

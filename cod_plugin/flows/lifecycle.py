@@ -77,7 +77,8 @@ def move(
 
     The whole row is saved, with whatever else the caller changed on the instance; with ``partial`` only the
     status, ``fields`` and ``updated_at`` are written (for callers that changed nothing else). Then the store is
-    told (``store_sync``), unless the change comes from the store (``tell_store=False``)."""
+    told (``store_sync``), unless the change comes from the store (``tell_store=False``). A cancel or a return
+    to origin settles the order's deposit, if it has one (``order_deposits.order_ended``)."""
     to = lifecycle.target(event, order.status)
     if to is None:
         raise invalid(order, event)
@@ -94,6 +95,10 @@ def move(
     timeline.save(force_insert=True)
     if tell_store:
         store_sync.moved(order, event, before, reason=reason, data=data or {})
+    if event in (Event.CANCEL, Event.RETURN_TO_ORIGIN):
+        from . import order_deposits  # it moves orders itself
+
+        order_deposits.order_ended(order, event, before)
     return order
 
 

@@ -26,7 +26,7 @@ FLAGS = Q(confirmation_overdue=True) | Q(claim_unverified=True) | Q(amount_discr
 
 
 def _with_timeline() -> QuerySet[CodOrder]:
-    return CodOrder.objects.select_related("claim", "payment", "courier").prefetch_related("events")
+    return CodOrder.objects.select_related("claim", "payment", "courier", "deposit").prefetch_related("events")
 
 
 def _after_sales(*, read: bool = True) -> tuple[Prefetch, Prefetch]:
@@ -39,8 +39,8 @@ def _after_sales(*, read: bool = True) -> tuple[Prefetch, Prefetch]:
 
 
 def with_details() -> QuerySet[CodOrder]:
-    """Orders with their courier, claim, payment, timeline, returns (with their lines) and refunds: five queries for any
-    number of orders."""
+    """Orders with their courier, claim, payment, deposit, timeline, returns (with their lines) and refunds: five
+    queries for any number of orders."""
     return _with_timeline().prefetch_related(*_after_sales())
 
 

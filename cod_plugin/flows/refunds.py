@@ -28,7 +28,7 @@ from ..rules import bounds
 from ..rules import refunds as rules
 from ..rules.lifecycle import Event
 from ..rules.statuses import CodStatus
-from . import lifecycle, standing, store_sync
+from . import lifecycle, order_deposits, standing, store_sync
 from .returns import lock_return
 
 ReturnStatus = CodReturnRequest.Status
@@ -142,11 +142,26 @@ def _refundable_return(order: CodOrder, return_pk: int | None) -> CodReturnReque
 
 
 def left_to_refund(order: CodOrder) -> Decimal:
-    """What was collected on the order less every refund made so far, pending or paid."""
+    """What the customer paid on the order (the cash collected, plus the deposit paid online before it) less every
+    refund made so far, pending or paid."""
     currency = str(order.amount_to_collect.currency)
-    collected = CodPaymentRecord.objects.filter(order=order).values_list("amount", flat=True).first()
     made = CodRefund.objects.filter(order=order).values_list("amount", flat=True)
-    return rules.remaining(collected or Decimal(0), made, currency)
+    return rules.remaining(_collected(order) + order_deposits.paid(order), made, currency)
+
+
+def _collected(order: CodOrder) -> Decimal:
+    collected = CodPaymentRecord.objects.filter(order=order).values_list("amount", flat=True).first()
+    return collected or Decimal(0)
+
+
+def _beyond_cash(order: CodOrder, *, actor: str) -> None:
+    """Refunds come from the cash collected first; once the paid ones take more than it, the rest goes back from
+    the deposit through the store's payment (``order_deposits.refund_beyond_cash``)."""
+    if not order_deposits.has_deposit(order):
+        return
+    paid = CodRefund.objects.filter(order=order, status=CodRefund.Status.PAID).values_list("amount", flat=True)
+    total = sum(paid, Decimal(0))
+    order_deposits.refund_beyond_cash(order, paid_refunds=total, collected=_collected(order), actor=actor)
 
 
 def fee_is_refunded(order: CodOrder, policy: CodPolicy, return_request: CodReturnRequest | None) -> bool:
@@ -261,6 +276,7 @@ def mark_paid(refund_pk: int, *, reference: str, actor: str) -> CodRefund:
         refund.paid_by, refund.paid_at = actor, timezone.now()
         refund.save(update_fields=["status", "reference", "paid_by", "paid_at"])
         _settle_return(refund)
+        _beyond_cash(order, actor=actor)
         _paid_on_order(order, refund, actor=actor)
         return refund
 

@@ -1,6 +1,7 @@
 """Changes to a customer's COD standing, each an event with its cause: strikes, penalties, completions."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db.models import F
 from django.utils import timezone
@@ -33,8 +34,14 @@ def completed(order: CodOrder, *, actor: str) -> None:
 
 
 def refused(order: CodOrder, reason: RefusalReason, *, actor: str) -> None:
+    """A refusal at the door: without fault, no strike and the whole paid deposit goes back; with one, the strike,
+    and a penalty that the paid deposit covers first (the rest of the deposit goes back, the rest of the penalty
+    is owed)."""
+    from . import order_deposits  # it reads the policy from here
+
     profile = lock_profile(order)
     if not is_strike(reason):
+        order_deposits.cover_penalty(order, Decimal(0), strike=False)
         note(profile, "refusal_without_fault", order=order, actor=actor, reason=reason.value)
         return
     policy = policy_for(order)
@@ -46,7 +53,10 @@ def refused(order: CodOrder, reason: RefusalReason, *, actor: str) -> None:
     penalty = penalties.penalty_amount(
         shipping=order.shipping_amount.amount, fee=order.fee.amount, currency=str(order.fee.currency)
     )
-    _apply(profile, after, _add_penalty(profile.outstanding_penalty, Money(penalty, order.fee.currency)))
+    covered = order_deposits.cover_penalty(order, penalty, strike=True)
+    owed = penalty - covered
+    _apply(profile, after, _add_penalty(profile.outstanding_penalty, Money(owed, order.fee.currency)))
+    deposit = {"covered_by_deposit": str(covered)} if covered else {}
     note(
         profile,
         "strike",
@@ -56,6 +66,7 @@ def refused(order: CodOrder, reason: RefusalReason, *, actor: str) -> None:
         strikes=after.strikes,
         penalty=str(penalty),
         currency=str(order.fee.currency),
+        **deposit,
     )
     if after.suspensions > before.suspensions:
         note(profile, "suspended", order=order, actor=actor, until=after.suspended_until.isoformat())

@@ -1,4 +1,5 @@
-"""Periodic sweeps: orders left unpaid past their appointment, too many failed attempts, unverified claims.
+"""Periodic sweeps: orders left unpaid past their appointment, too many failed attempts, unverified claims,
+deposits unpaid past their deadline.
 
 Each order is handled under its own row lock (``skip_locked``: a sweep never waits on a courier's update, the
 next run takes what it skipped), with a timeline event, exactly as an interactive change would be.
@@ -14,7 +15,7 @@ from ..models import CodOrder, CodOrderEvent, CodPolicy, Notification
 from ..rules.lifecycle import Event
 from ..rules.risk import RiskSettings
 from ..rules.statuses import CodStatus
-from . import lifecycle, screening, standing
+from . import lifecycle, order_deposits, screening, standing
 
 AWAITING_DELIVERY = (CodStatus.OUT_FOR_DELIVERY, CodStatus.DELIVERY_FAILED)
 BATCH = 500
@@ -83,6 +84,11 @@ def flag_unverified_claims(*, now=None) -> int:
 def end_suspensions(*, now=None) -> int:
     with transaction.atomic():
         return standing.end_suspensions(now=now)
+
+
+def expire_deposits(*, now=None) -> int:
+    """Cancel the orders whose deposit is unpaid past its deadline (``order_deposits.expire_deposits``)."""
+    return order_deposits.expire_deposits(now=now)
 
 
 LINK_UNOPENED = "link_not_opened"

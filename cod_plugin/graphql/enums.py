@@ -8,6 +8,7 @@ from ..error_codes import CodErrorCode as DomainErrorCode
 from ..error_codes import ReasonCode
 from ..flows.delivery import EVENTS
 from ..models import CodRefund, CodReturnRequest, RefundMethod, ReturnReason
+from ..models.risk import DepositStatus
 from ..rules.lifecycle import RefusalReason
 from ..rules.policy import CollectionMethod
 from ..rules.statuses import CodStatus
@@ -45,4 +46,10 @@ CodReturnStatus = _upper_enum(
     "Where a return is: REQUESTED, then APPROVED or REJECTED; RECEIVED when the goods came back; REFUNDED when paid.",
 )
 CodRefundMethod = _upper_enum("CodRefundMethod", RefundMethod.values, "How the money goes back to a COD customer.")
+CodOrderDepositStatus = _upper_enum(
+    "CodOrderDepositStatus",
+    DepositStatus.values,
+    "PENDING until the store reports it paid; EXPIRED when unpaid past its deadline (or its order was cancelled); "
+    "REFUNDED once any of it went back.",
+)
 CodRefundStatus = _upper_enum("CodRefundStatus", CodRefund.Status.values, "PENDING until the money went out.")

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from ..error_codes import CodError as DomainError
+from ..flows import order_deposits
 from ..flows.eligibility import EligibilityResult
 from ..flows.orders import detail, max_reschedules
 from ..flows.refunds import account_last4
@@ -13,7 +14,7 @@ from ..rules import eligibility, fees
 from ..rules.policy import PolicySnapshot, TermsSnapshot
 from ..rules.refunds import remaining
 from ..rules.tiers import ProfileSnapshot, Tier
-from . import enums, types
+from . import deposits, enums, types
 from .cash.money import MoneyBatch
 from .risk import shapes as risk_shapes
 
@@ -117,9 +118,12 @@ def order(item: CodOrderModel, *, max_reschedules: int, money_batch=None) -> typ
         returns=[return_request(r) for r in item.returns.all()],
         refunds=[refund(r) for r in made],
         refunded_amount=types.Money.of(_paid(made), currency),
-        refundable_amount=_refundable(getattr(item, "payment", None), made, currency),
+        refundable_amount=_refundable(
+            getattr(item, "payment", None), made, currency, order_deposits.paid_of(getattr(item, "deposit", None))
+        ),
         pk=item.pk,
         money_batch=money_batch,
+        deposit_shape=deposits.shape(item),
     )
 
 
@@ -127,11 +131,16 @@ def _paid(made: list[CodRefundModel]) -> Decimal:
     return sum((r.amount.amount for r in made if r.status == CodRefundModel.Status.PAID), Decimal(0))
 
 
-def _refundable(collected, made: list[CodRefundModel], currency: str) -> types.Money | None:
+def _refundable(collected, made: list[CodRefundModel], currency: str, deposit: Decimal) -> types.Money | None:
+    """What the customer paid (the cash collected and the deposit) less the refunds made (``flows.refunds``)."""
     if collected is None:
         return None
-    left = remaining(collected.amount.amount, [r.amount.amount for r in made], currency)
+    left = remaining(collected.amount.amount + deposit, [r.amount.amount for r in made], currency)
     return types.Money.of(left, currency)
+
+
+def _deposit(item: CodOrderModel) -> Decimal:
+    return order_deposits.paid_of(getattr(item, "deposit", None))
 
 
 def return_request(item: CodReturnModel) -> types.CodReturn:

@@ -24,6 +24,7 @@ from .enums import (
 
 if TYPE_CHECKING:
     from .cash.types import CodOrderMoney
+    from .deposits import CodOrderDeposit
     from .risk.types import CodEligibilityDeposit, CodRisk
 
 
@@ -225,10 +226,25 @@ class CodOrder:
     refunds: list[CodRefund]
     refunded_amount: Money = strawberry.field(description="What paid refunds gave back.")
     refundable_amount: Money | None = strawberry.field(
-        description="What was collected less every refund made, pending or paid; null before anything is collected."
+        description="What was collected (with the deposit paid online) less every refund made, pending or paid; "
+        "null before anything is collected."
     )
     pk: strawberry.Private[int] = 0
     money_batch: strawberry.Private[object] = None  # graphql.cash.money.MoneyBatch of the orders shaped together
+    risk_stored: strawberry.Private[object] = None  # the order row, whose stored screening ``risk`` reads
+    deposit_shape: strawberry.Private[object] = None  # graphql.deposits.CodOrderDeposit, read with the order
+
+    @strawberry.field(
+        description="The part paid online before the order goes on (partial COD), for the customer and staff; null "
+        "when none (and for a courier)."
+    )
+    def deposit(
+        self, info: Info
+    ) -> Annotated["CodOrderDeposit", strawberry.lazy("cod_plugin.graphql.deposits")] | None:
+        from .deposits import visible
+
+        return visible(info, self.deposit_shape)
+
     risk_stored: strawberry.Private[object] = None  # the order row, whose stored screening ``risk`` reads
 
     @strawberry.field(

@@ -30,6 +30,7 @@ from cod_plugin.host import (
 )
 
 from . import selectors
+from .deposits import DepositPayments
 from .models import Address, Channel, Checkout, CheckoutLine, Customer, Order, OrderLine, Product, Stock
 
 FLAG_FIELDS = {
@@ -40,7 +41,7 @@ FLAG_FIELDS = {
 }
 
 
-class StoreAdapter(BaseHostAdapter):
+class StoreAdapter(DepositPayments, BaseHostAdapter):
     """Implements ``cod_plugin.host.HostAdapter`` (and the optional lifecycle calls) for the sandbox store, which
     knows its customer by the request's user."""
 

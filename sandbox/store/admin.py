@@ -1,8 +1,8 @@
 """The store's tables in the Django admin."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from . import models
+from . import deposits, models
 
 
 class ListingInline(admin.TabularInline):
@@ -82,3 +82,23 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ["email"]
     raw_id_fields = ["user"]
     inlines = [OrderLineInline]
+
+
+@admin.register(models.DepositPayment)
+class DepositPaymentAdmin(admin.ModelAdmin):
+    """The store's deposit payments; "Mark paid" takes one as paid (a payment made elsewhere) and tells the plugin."""
+
+    list_display = ["__str__", "status", "expires_at", "paid_at", "refunded"]
+    list_filter = ["status"]
+    raw_id_fields = ["order"]
+    readonly_fields = ["token", "order", "amount", "currency", "status", "expires_at", "paid_at", "refunded"]
+    actions = ["mark_paid"]
+
+    @admin.action(description="Mark paid")
+    def mark_paid(self, request, queryset):
+        for payment in queryset.filter(status=models.DepositPayment.Status.PENDING):
+            refusal = deposits.mark_paid(payment.pk)
+            if refusal:
+                self.message_user(request, f"{payment}: {refusal}", level=messages.WARNING)
+            else:
+                self.message_user(request, f"{payment}: paid.", level=messages.SUCCESS)

@@ -205,3 +205,29 @@ class OrderLine(models.Model):
 
     def __str__(self):
         return f"{self.quantity} × {self.name}"
+
+
+class DepositPayment(models.Model):
+    """The store's own online payment for a COD order's deposit (partial COD): created when the plugin asks for
+    one (``request_deposit``), paid on its page (or marked paid by staff), refunded when the plugin gives it back."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        PAID = "paid", "Paid"
+        REFUNDED = "refunded", "Refunded"
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="deposit_payments")
+    amount = models.DecimalField(**AMOUNT)
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    expires_at = models.DateTimeField()
+    paid_at = models.DateTimeField(null=True, blank=True)
+    refunded = models.DecimalField(**AMOUNT, default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self):
+        return f"Deposit {self.amount} {self.currency} for {self.order}"

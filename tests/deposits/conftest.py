@@ -3,13 +3,48 @@ deposits."""
 
 from decimal import Decimal
 from itertools import count
+from urllib.parse import urlsplit
 
 from djmoney.money import Money
+from strawberry.relay import to_base64
 
 from cod_plugin.host import DepositRequest
-from cod_plugin.models import CodOrder
+from cod_plugin.models import CodOrder, CodPolicy
 from cod_plugin.rules.statuses import CodStatus
 from sandbox.store.adapter import StoreAdapter
+from tests.admin.conftest import staff_client, superuser_client  # noqa: F401
+from tests.graphql.conftest import api, demo, token_for  # noqa: F401
+from tests.graphql.shop import new_checkout
+from tests.graphql.test_checkout_complete import COMPLETE
+
+# The default cart: 2 x TSHIRT-001 and 1 x HEADPHONES-001, 179.20 USD with shipping and the COD fee; its deposit is
+# 20% of it, rounded up to the cent.
+CART = {"TSHIRT-001": 2, "HEADPHONES-001": 1}
+TOTAL, DEPOSIT = Decimal("179.20"), Decimal("35.84")
+DEPOSIT_FIELDS = "deposit { amount { amount currency } status payUrl expiresAt paidAt refunded { amount } }"
+ORDER = f"query($id: ID!) {{ codOrder(orderId: $id) {{ status amountToCollect {{ amount }} {DEPOSIT_FIELDS} }} }}"
+
+
+def ask_deposits(channel="default-channel", *, above="1.00", hours=48, fixed=None) -> None:
+    """Every cart of the channel above ``above`` needs a deposit: 20% of it, or exactly ``fixed``."""
+    amounts = {"deposit_percent": Decimal(0), "deposit_fixed": Decimal(fixed)} if fixed is not None else {}
+    CodPolicy.objects.filter(channel=channel).update(deposit_above=Decimal(above), deposit_hours=hours, **amounts)
+
+
+def place_with_deposit(client, token, lines=None) -> tuple[str, CodOrder]:
+    """An order placed through the API that waits for its deposit (``ask_deposits`` first)."""
+    checkout = new_checkout(client, "default-channel", lines or CART, token=token)
+    payload = client(COMPLETE, {"id": checkout, "terms": 1}, token=token)["codCheckoutComplete"]
+    assert payload["errors"] == [], payload["errors"]
+    order = CodOrder.objects.get(order_number=payload["order"]["number"])
+    assert order.status == CodStatus.AWAITING_DEPOSIT
+    return to_base64("CodOrder", order.pk), order
+
+
+def pay_path(order: CodOrder) -> str:
+    """The sandbox's pay page of the order's deposit, as a path for the test client."""
+    return urlsplit(order.deposit.pay_url).path
+
 
 NUMBERS = count(7001)
 
