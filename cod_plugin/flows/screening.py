@@ -25,6 +25,7 @@ from ..rules.statuses import CodStatus
 from . import lifecycle, policies
 
 ASSESSED = "risk_assessed"
+CONFIRMATION_REQUEST = "confirmation_request"  # the customer's message with the confirmation link
 DAY = timedelta(hours=24)
 MEDIAN_DAYS = 90  # the channel's typical order and the region's refusal rate read the last 90 days
 CUSTOMER_ORDERS = 50  # the customer's usual order is the median of their latest completed orders, at most this many
@@ -181,7 +182,7 @@ def settings_for(channel: str) -> RiskSettings:
 
 def link_sent_at(order: CodOrder) -> datetime | None:
     """When the confirmation message (with its link) went out; None while it has not."""
-    sent = Notification.objects.filter(order=order, kind="confirmation_request", sent_at__isnull=False)
+    sent = Notification.objects.filter(order=order, kind=CONFIRMATION_REQUEST, sent_at__isnull=False)
     return sent.order_by("sent_at").values_list("sent_at", flat=True).first()
 
 

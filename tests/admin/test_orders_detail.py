@@ -98,6 +98,7 @@ def test_the_page_shows_amounts_customer_delivery_claim_payment_and_timeline(sta
     # and the timeline, and a link to the voucher image that only staff can open
     assert [(event.what, event.change) for event in response.context["events"]] == [
         ("Order placed", "Pending confirmation"),
+        ("Risk assessed", ""),
         ("Confirmed", "Pending confirmation → Confirmed"),
     ]
     voucher = ACTION.format(confirmed.pk, "voucher")

@@ -181,12 +181,13 @@ def test_the_timeline_tells_who_did_what_and_when(demo, staff_client, shipped):
     assert [row[0] for row in rows] == [formatting.datetime(event.created_at) for event in events]
     assert [(row[1], row[3]) for row in rows] == [
         ("Order placed", "Customer"),
+        ("Risk assessed", "Customer"),
         ("Confirmed", "agent"),
         ("Shipped", "Dana Desk"),
         ("Out for delivery", "Courier FastShip"),
         ("Confirmation overdue", "System"),
     ]
-    assert rows[2][2] == "Confirmed → Shipped"
+    assert rows[3][2] == "Confirmed → Shipped"
 
 
 def test_the_arabic_page_has_no_english_status_words(demo, staff_client, shipped):
@@ -196,7 +197,7 @@ def test_the_arabic_page_has_no_english_status_words(demo, staff_client, shipped
         confirmed = str(translation.gettext("Confirmed"))
     assert confirmed != "Confirmed"
     # the timeline's kinds are words of the page's language, never the stored codes
-    assert rows[1][1] == confirmed
+    assert rows[2][1] == confirmed
     assert ">confirm<" not in html and "unconfirmed" not in html
 
 

@@ -57,7 +57,7 @@ def test_a_bad_signature_gets_401_and_records_nothing(client, order, events):
     assert refresh(order).status == "confirmed" and order.tracking_number == ""
     assert (
         not CodOrderEvent.objects.filter(order=order)
-        .exclude(kind__in=["placed", "courier_assigned", "confirm"])
+        .exclude(kind__in=["placed", "risk_assessed", "courier_assigned", "confirm"])
         .exists()
     )
 

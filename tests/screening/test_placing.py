@@ -1,6 +1,7 @@
 """Screening at checkout and at placing, over the API: the score stored with the order and in its timeline, the
 neutral RISK_TOO_HIGH, and the deposit a risky or large cart asks for."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.test import override_settings
@@ -22,6 +23,7 @@ ELIGIBILITY = """query($id: ID!) { codEligibility(checkoutId: $id) {
 } }"""
 CART = {"TSHIRT-001": 2, "HEADPHONES-001": 1}  # USD 173.98 with a 3% fee of 5.22: USD 179.20
 DEPOSITS = "tests.screening.conftest.DepositStore"
+HOUR = timedelta(hours=1)
 
 
 class NoDepositStore(StoreAdapter):
@@ -92,10 +94,11 @@ def test_the_score_at_placing_is_stored_with_its_signals_and_in_the_timeline(api
     }
 
 
+@override_settings(COD_HOST_ADAPTER=DEPOSITS)  # a store that takes deposits: only the REFUSE action refuses
 def test_a_very_risky_checkout_is_refused_with_a_neutral_message(api):
     # given refusals by phone and address, and the same cart still open: 90 points
     refusals_by_phone_and_address()
-    earlier_order(phone=US_PHONE, products=cart_refs(), status=CodStatus.PENDING_CONFIRMATION)
+    earlier_order(phone=US_PHONE, products=cart_refs(), status=CodStatus.PENDING_CONFIRMATION, age=HOUR)
     CodPolicy.objects.filter(channel="default-channel").update(risk_very_high_from=90)  # exactly the score
     checkout_id = new_checkout(api, "default-channel", CART)
     # when the shopper asks whether COD is offered
@@ -115,7 +118,7 @@ def test_a_very_risky_checkout_is_refused_with_a_neutral_message(api):
 
 def test_one_point_below_the_very_high_band_is_not_refused(api):
     refusals_by_phone_and_address()
-    earlier_order(phone=US_PHONE, products=cart_refs(), status=CodStatus.PENDING_CONFIRMATION)
+    earlier_order(phone=US_PHONE, products=cart_refs(), status=CodStatus.PENDING_CONFIRMATION, age=HOUR)
     CodPolicy.objects.filter(channel="default-channel").update(risk_very_high_from=91)
     checkout_id = new_checkout(api, "default-channel", CART)
     with override_settings(COD_HOST_ADAPTER=DEPOSITS):
