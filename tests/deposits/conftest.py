@@ -31,9 +31,16 @@ def ask_deposits(channel="default-channel", *, above="1.00", hours=48, fixed=Non
     CodPolicy.objects.filter(channel=channel).update(deposit_above=Decimal(above), deposit_hours=hours, **amounts)
 
 
-def place_with_deposit(client, token, lines=None) -> tuple[str, CodOrder]:
-    """An order placed through the API that waits for its deposit (``ask_deposits`` first)."""
+ELIGIBILITY = """query($id: ID!) { codEligibility(checkoutId: $id) {
+  isEligible amountToCollect { amount } deposit { required amount { amount currency } } } }"""
+
+
+def place_with_deposit(client, token, lines=None, *, eligibility: list | None = None) -> tuple[str, CodOrder]:
+    """An order placed through the API that waits for its deposit (``ask_deposits`` first); the checkout's
+    eligibility just before is appended to ``eligibility`` when given."""
     checkout = new_checkout(client, "default-channel", lines or CART, token=token)
+    if eligibility is not None:
+        eligibility.append(client(ELIGIBILITY, {"id": checkout}, token=token)["codEligibility"])
     payload = client(COMPLETE, {"id": checkout, "terms": 1}, token=token)["codCheckoutComplete"]
     assert payload["errors"] == [], payload["errors"]
     order = CodOrder.objects.get(order_number=payload["order"]["number"])

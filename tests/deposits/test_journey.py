@@ -25,8 +25,17 @@ def test_a_deposit_paid_on_the_store_page_lets_the_order_go_on_and_the_rest_is_c
     # given a channel that asks a deposit of every cart, and a new customer's order
     ask_deposits()
     customer = token_for("new@example.com")
-    order_id, order = place_with_deposit(api, customer)
-    # then the order waits for the deposit, the rest is what the courier will collect, the store has a payment
+    checked = []
+    order_id, order = place_with_deposit(api, customer, eligibility=checked)
+    # then the checkout was eligible with a deposit, and the door collects the rest
+    assert checked == [
+        {
+            "isEligible": True,
+            "amountToCollect": {"amount": str(TOTAL)},
+            "deposit": {"required": True, "amount": {"amount": str(DEPOSIT), "currency": "USD"}},
+        }
+    ]
+    # and the order waits for the deposit, the rest is what the courier will collect, the store has a payment
     node = api(ORDER, {"id": order_id}, token=customer)["codOrder"]
     assert node["status"] == "AWAITING_DEPOSIT" and node["amountToCollect"] == {"amount": str(REST)}
     assert node["deposit"]["amount"] == {"amount": str(DEPOSIT), "currency": "USD"}
