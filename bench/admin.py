@@ -211,7 +211,8 @@ def copy_orders(count: int, courier_ids: list[int]) -> list[dict]:
 
     rng, now = random.Random(20261130), timezone.now()
     fields = [f for f in CodOrder._meta.concrete_fields if not f.primary_key]
-    defaults = {f.attname: f.get_default() for f in fields}
+    # A money field's default is a Money (the deposit's 0): COPY writes its amount; its currency is a column too.
+    defaults = {f.attname: getattr(f.get_default(), "amount", f.get_default()) for f in fields}
     rows = [order_row(number, rng, courier_ids, now) for number in range(100_001, 100_001 + count)]
     columns = ", ".join(f'"{f.column}"' for f in fields)
     with (
