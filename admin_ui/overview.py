@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from cod_plugin.flows import cash_in_hand
 from cod_plugin.models import CodOrder, CodOrderEvent, CodPolicy
 from cod_plugin.permissions import may
-from cod_plugin.rules.statuses import CodStatus
+from cod_plugin.rules.statuses import AT_THE_DOOR, SIGNED_OFF, CodStatus
 
 from .base import ReadOnlyAdmin
 from .cash_chart import charts
@@ -29,8 +29,6 @@ from .models import CodOverview
 from .orders import REFUSAL_REASONS
 
 WINDOW_DAYS = 30
-SIGNED_OFF = (CodStatus.DELIVERED, CodStatus.COMPLETED)
-AT_THE_DOOR = (*SIGNED_OFF, CodStatus.REFUSED, CodStatus.RETURNED_TO_ORIGIN)
 
 
 @dataclass(frozen=True)
