@@ -71,7 +71,7 @@ def orders_today(channel: str | None) -> list[tuple[str, int]]:
     orders = CodOrder.objects.filter(created_at__gte=start_of_today())
     if channel:
         orders = orders.filter(channel=channel)
-    counts = orders.aggregate(**{status.value: Count("pk", filter=Q(status=status)) for status in CodStatus})
+    counts = orders.aggregate(**{status.value: Count("status", filter=Q(status=status)) for status in CodStatus})
     return [(status.label, counts[status.value]) for status in CodStatus]
 
 
