@@ -10,7 +10,7 @@ Django's test ``Client`` signed in as a superuser (DEBUG off, the sandbox's whol
 round-robin, ``--rounds`` times each: the COD orders list filtered by status, the COD overview, and Django admin's
 plain changelist of the same table (a bare ``ModelAdmin`` on an ``AdminSite`` of its own), unfiltered and with the
 same filter. It prints the median and p90 of each, their SQL queries, and the ratios to the plain changelist.
-Goal: the COD list within 1.5x of the plain changelist by median.
+Goals: the COD list and the COD overview, each within 1.5x of the plain changelist by median.
 """
 
 import argparse
@@ -373,9 +373,16 @@ def report(samples: dict[str, list[float]], complete: bool, queries: dict[str, i
     print(f"COD list / plain changelist        {cod:6.2f}x")
     print(f"COD overview / plain changelist    {median['COD overview'] / median[PLAIN]:6.2f}x")
     print(f"COD list / plain, same filter      {median['COD list, filtered'] / median['plain, filtered']:6.2f}x")
-    met = cod <= GOAL
+    overview = median["COD overview"] / median[PLAIN]
+    met = cod <= GOAL and overview <= GOAL
     print()
-    print(f"Goal COD list <= {GOAL}x the plain changelist by median: {'MET' if met else 'NOT MET'} ({cod:.2f}x)")
+    print(
+        f"Goal COD list <= {GOAL}x the plain changelist by median: {'MET' if cod <= GOAL else 'NOT MET'} ({cod:.2f}x)"
+    )
+    print(
+        f"Goal COD overview <= {GOAL}x the plain changelist by median: "
+        f"{'MET' if overview <= GOAL else 'NOT MET'} ({overview:.2f}x)"
+    )
     return met
 
 
