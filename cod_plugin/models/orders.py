@@ -72,6 +72,8 @@ class CodOrder(models.Model):
             models.Index(fields=["created_at"], include=["status", "channel"], name="cod_order_placed"),
             models.Index(fields=["channel", "status", "created_at"]),
             models.Index(fields=["status", "risk_score"], name="cod_order_status_risk"),
+            # The regions the orders go to, for the orders list's filter (a loose scan, ``admin_ui.order_filters``).
+            models.Index(fields=["country", "area"], name="cod_order_region"),
         ]
         permissions = [
             ("confirm_cod_orders", _("Can record COD confirmation outcomes")),
