@@ -40,6 +40,7 @@ FILTER = "status__exact=pending_confirmation"
 PAGES = {
     "COD list, filtered": f"/admin/cod_plugin/codorder/?{FILTER}",
     "COD overview": "/admin/cod_admin_ui/codoverview/",
+    "overview, 1 channel": "/admin/cod_admin_ui/codoverview/?channel=default-channel",
     "plain changelist": "/plain-admin/cod_plugin/codorder/",
     "plain, filtered": f"/plain-admin/cod_plugin/codorder/?{FILTER}",
 }
@@ -372,6 +373,7 @@ def report(samples: dict[str, list[float]], complete: bool, queries: dict[str, i
     print()
     print(f"COD list / plain changelist        {cod:6.2f}x")
     print(f"COD overview / plain changelist    {median['COD overview'] / median[PLAIN]:6.2f}x")
+    print(f"overview, 1 channel / plain        {median['overview, 1 channel'] / median[PLAIN]:6.2f}x")
     print(f"COD list / plain, same filter      {median['COD list, filtered'] / median['plain, filtered']:6.2f}x")
     overview = median["COD overview"] / median[PLAIN]
     met = cod <= GOAL and overview <= GOAL

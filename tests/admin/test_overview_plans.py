@@ -53,4 +53,8 @@ def test_todays_orders_per_status_are_an_index_only_scan(postgres, demo, superus
     make_orders(20, status="confirmed")
     # (the other read of the orders is the cash with couriers, by their payment records)
     (today,) = [sql for sql in reads(superuser_client, OVERVIEW, ORDERS) if f'{ORDERS}."created_at" >=' in sql]
-    assert "Index Only Scan using cod_order_placed" in plan(today)
+    # (``cod_order_placed`` on a full table; on these few rows PostgreSQL may take the channel's index, which holds
+    # the status and the date too: either way, no row of the table is read)
+    assert "Index Only Scan using cod_order_" in plan(today) or "Index Only Scan using cod_plugin__channel" in plan(
+        today
+    )
