@@ -7,7 +7,8 @@ Its cost is PostgreSQL's and grows with the orders of a day, not with the table:
 index made for it and nothing else (index-only scans, ``CodOrder.Meta`` and ``CodOrderEvent.Meta``; their plans are
 tested): today's orders from the index of the order of placing, which carries the status and channel; the rates
 from a partial index of the moves out of "pending confirmation" or to an outcome at the door (45% of the moves),
-the refusals from one of the moves to "refused" (2%). At 100,000 orders (``make bench-admin``) that took the rates
+the refusals from one of the moves to "refused" (2%); for one channel, the moves join the channel's orders, read
+from the index of the channel with the id. At 100,000 orders (``make bench-admin``) that took the rates
 from 45 to about 25 ms and the refusals from 37 (a scan of the whole timeline) to under 2 ms. What is left of the
 rates is PostgreSQL counting each order once (distinct) among the window's 60,000 moves.
 
