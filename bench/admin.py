@@ -9,8 +9,8 @@ their timelines by COPY (once: a later run reuses them unless ``--refill``). It 
 Django's test ``Client`` signed in as a superuser (DEBUG off, the sandbox's whole middleware), after warm-ups and
 round-robin, ``--rounds`` times each: the COD orders list filtered by status, the COD overview (of all channels and
 of the largest), and Django admin's plain changelist of the same table (a bare ``ModelAdmin`` on an ``AdminSite``
-of its own), unfiltered and with the same filter. It prints the median and p90 of each, their SQL queries, and the ratios to the plain changelist.
-Goals: the COD list and the COD overview, each within 1.5x of the plain changelist by median.
+of its own), unfiltered and with the same filter. It prints the median and p90 of each, their SQL queries, and
+the ratios to the plain changelist. Goals: the COD list and the COD overview, each within 1.5x of the plain changelist by median.
 """
 
 import argparse
