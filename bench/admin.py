@@ -10,7 +10,8 @@ Django's test ``Client`` signed in as a superuser (DEBUG off, the sandbox's whol
 round-robin, ``--rounds`` times each: the COD orders list filtered by status, the COD overview (of all channels and
 of the largest), and Django admin's plain changelist of the same table (a bare ``ModelAdmin`` on an ``AdminSite``
 of its own), unfiltered and with the same filter. It prints the median and p90 of each, their SQL queries, and
-the ratios to the plain changelist. Goals: the COD list and the COD overview, each within 1.5x of the plain changelist by median.
+the ratios to the plain changelist. Goals: the COD list and the COD overview, each within 1.5x of the plain
+changelist by median.
 """
 
 import argparse
