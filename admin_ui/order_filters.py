@@ -2,6 +2,7 @@
 (and "No courier"), and the flags raised on an order."""
 
 from django.contrib import admin
+from django.db import connection
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -52,15 +53,41 @@ class FlaggedFilter(admin.SimpleListFilter):
         return queryset.filter(**{self.value(): True}) if self.value() in FLAGS else queryset
 
 
+# The distinct (country, area) pairs by a loose scan of the index of regions: from each pair, the next one is a
+# single probe of the index, so the cost is the number of regions (a dozen or so), not of orders (a DISTINCT over
+# 100,000 orders read them all: 60 ms, more than the rest of the list's page).
+REGIONS_SQL = """
+WITH RECURSIVE regions AS (
+    (SELECT country, area FROM {table} ORDER BY country, area LIMIT 1)
+    UNION ALL
+    SELECT next.country, next.area FROM regions, LATERAL (
+        SELECT o.country, o.area FROM {table} o WHERE (o.country, o.area) > (regions.country, regions.area)
+        ORDER BY o.country, o.area LIMIT 1
+    ) next
+)
+SELECT country, area FROM regions
+"""
+
+
+def order_regions() -> list[tuple[str, str]]:
+    """Every (country, area) the orders go to, in one query (a loose index scan on PostgreSQL; elsewhere, where
+    tables are small, a DISTINCT)."""
+    if connection.vendor != "postgresql":
+        return list(models.CodOrder.objects.order_by().values_list("country", "area").distinct())
+    with connection.cursor() as cursor:
+        cursor.execute(REGIONS_SQL.format(table=connection.ops.quote_name(models.CodOrder._meta.db_table)))
+        return cursor.fetchall()
+
+
 class RegionFilter(admin.SimpleListFilter):
     """The regions the orders go to, a country or one of its areas (``KW`` or ``KW/Capital``), read as "Kuwait"
-    and "Kuwait — Capital": one DISTINCT over the orders, whatever the policies cover today."""
+    and "Kuwait — Capital": one query over the orders (``order_regions``), whatever the policies cover today."""
 
     title = _("region")
     parameter_name = "region"
 
     def lookups(self, request, model_admin):
-        pairs = models.CodOrder.objects.order_by().values_list("country", "area").distinct()
+        pairs = order_regions()
         countries: dict[str, str] = {}
         areas: dict[str, list[str]] = {}
         for country, area in pairs:

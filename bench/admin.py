@@ -7,10 +7,11 @@ It uses PostgreSQL at ``DATABASE_URL`` (default ``postgres://postgres@127.0.0.1:
 the database when it is missing, migrates it, loads the demo fixtures and fills it with ``--orders`` COD orders and
 their timelines by COPY (once: a later run reuses them unless ``--refill``). It then renders, in-process through
 Django's test ``Client`` signed in as a superuser (DEBUG off, the sandbox's whole middleware), after warm-ups and
-round-robin, ``--rounds`` times each: the COD orders list filtered by status, the COD overview, and Django admin's
-plain changelist of the same table (a bare ``ModelAdmin`` on an ``AdminSite`` of its own), unfiltered and with the
-same filter. It prints the median and p90 of each, their SQL queries, and the ratios to the plain changelist.
-Goal: the COD list within 1.5x of the plain changelist by median.
+round-robin, ``--rounds`` times each: the COD orders list filtered by status, the COD overview (of all channels and
+of the largest), and Django admin's plain changelist of the same table (a bare ``ModelAdmin`` on an ``AdminSite``
+of its own), unfiltered and with the same filter. It prints the median and p90 of each, their SQL queries, and
+the ratios to the plain changelist. Goals: the COD list and the COD overview, each within 1.5x of the plain
+changelist by median.
 """
 
 import argparse
@@ -40,6 +41,7 @@ FILTER = "status__exact=pending_confirmation"
 PAGES = {
     "COD list, filtered": f"/admin/cod_plugin/codorder/?{FILTER}",
     "COD overview": "/admin/cod_admin_ui/codoverview/",
+    "overview, 1 channel": "/admin/cod_admin_ui/codoverview/?channel=default-channel",
     "plain changelist": "/plain-admin/cod_plugin/codorder/",
     "plain, filtered": f"/plain-admin/cod_plugin/codorder/?{FILTER}",
 }
@@ -211,7 +213,8 @@ def copy_orders(count: int, courier_ids: list[int]) -> list[dict]:
 
     rng, now = random.Random(20261130), timezone.now()
     fields = [f for f in CodOrder._meta.concrete_fields if not f.primary_key]
-    defaults = {f.attname: f.get_default() for f in fields}
+    # A money field's default is a Money (the deposit's 0): COPY writes its amount; its currency is a column too.
+    defaults = {f.attname: getattr(f.get_default(), "amount", f.get_default()) for f in fields}
     rows = [order_row(number, rng, courier_ids, now) for number in range(100_001, 100_001 + count)]
     columns = ", ".join(f'"{f.column}"' for f in fields)
     with (
@@ -271,8 +274,8 @@ def fill(count: int, *, refill: bool) -> str:
         rows = copy_orders(count, couriers())
         events = copy_events(rows)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE cod_plugin_codorder")
-        cursor.execute("ANALYZE cod_plugin_codorderevent")
+        cursor.execute("VACUUM ANALYZE cod_plugin_codorder")
+        cursor.execute("VACUUM ANALYZE cod_plugin_codorderevent")
     return f"filled {count:,} orders and {events:,} timeline events in {time.monotonic() - started:.1f}s"
 
 
@@ -371,10 +374,18 @@ def report(samples: dict[str, list[float]], complete: bool, queries: dict[str, i
     print()
     print(f"COD list / plain changelist        {cod:6.2f}x")
     print(f"COD overview / plain changelist    {median['COD overview'] / median[PLAIN]:6.2f}x")
+    print(f"overview, 1 channel / plain        {median['overview, 1 channel'] / median[PLAIN]:6.2f}x")
     print(f"COD list / plain, same filter      {median['COD list, filtered'] / median['plain, filtered']:6.2f}x")
-    met = cod <= GOAL
+    overview = median["COD overview"] / median[PLAIN]
+    met = cod <= GOAL and overview <= GOAL
     print()
-    print(f"Goal COD list <= {GOAL}x the plain changelist by median: {'MET' if met else 'NOT MET'} ({cod:.2f}x)")
+    print(
+        f"Goal COD list <= {GOAL}x the plain changelist by median: {'MET' if cod <= GOAL else 'NOT MET'} ({cod:.2f}x)"
+    )
+    print(
+        f"Goal COD overview <= {GOAL}x the plain changelist by median: "
+        f"{'MET' if overview <= GOAL else 'NOT MET'} ({overview:.2f}x)"
+    )
     return met
 
 

@@ -17,3 +17,9 @@ class CodStatus(TextChoices):
     RETURNED_TO_ORIGIN = "returned_to_origin", _("Returned to origin")
     CANCELLED = "cancelled", _("Cancelled")
     REFUNDED = "refunded", _("Refunded")
+
+
+# The outcomes at the door: the overview's sign-off rate counts the first of them, of all four; the timeline's
+# index for that rate (``CodOrderEvent.Meta``) is defined by the same statuses.
+SIGNED_OFF = (CodStatus.DELIVERED, CodStatus.COMPLETED)
+AT_THE_DOOR = (*SIGNED_OFF, CodStatus.REFUSED, CodStatus.RETURNED_TO_ORIGIN)

@@ -1,13 +1,17 @@
 """Cash with couriers over time (the overview's chart): at the end of each day, what was collected by then and not
 yet remitted by then."""
 
+import zoneinfo
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from cod_plugin.flows.cash_in_hand import history
+from cod_plugin.flows.cash_in_hand import history, midnight
+from cod_plugin.models import CodPaymentRecord
 
 from .holding import TODAY, collected, courier, days_before, remit
 
@@ -65,3 +69,24 @@ def test_one_query_for_the_whole_window():
 def test_the_window_is_bounded(days):
     with pytest.raises(ValueError):
         history(days=days, today=TODAY)
+
+
+def test_each_day_ends_at_local_midnight():
+    # given a store in UTC+14, cash collected a second before local midnight two days ago and at that midnight
+    with timezone.override(zoneinfo.ZoneInfo("Pacific/Kiritimati")):
+        fastship = courier()
+        late, early = collected(fastship, days_before(2), amount="1"), collected(fastship, days_before(1), amount="2")
+        edge = midnight(days_before(1))
+        CodPaymentRecord.objects.filter(order__in=late).update(created_at=edge - timedelta(seconds=1))
+        CodPaymentRecord.objects.filter(order__in=early).update(created_at=edge)
+        # then the first counts from the end of two days ago, the second from the end of yesterday
+        assert series(history(days=3, today=TODAY), "fastship") == [Decimal(1), Decimal(3), Decimal(3)]
+
+
+def test_cash_from_before_the_window_counts_from_its_first_day_until_remitted():
+    # given cash collected 40 days ago and remitted 2 days ago, and cash remitted on the window's first day
+    fastship = courier()
+    remit(collected(fastship, days_before(40), amount="7"), on=days_before(2))
+    remit(collected(fastship, days_before(35), amount="9"), on=days_before(4))
+    # then the first is held at the end of each day before its remittance's, the second at no day's end
+    assert series(history(days=5, today=TODAY), "fastship") == [Decimal(n) for n in (7, 7, 0, 0, 0)]
