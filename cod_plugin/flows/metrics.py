@@ -118,10 +118,17 @@ def midnight(day: date) -> datetime:
 
 
 def metrics(spec: MetricsFilter) -> Metrics:
-    """The figures of ``spec``'s weeks: two queries."""
+    """The figures of ``spec``'s weeks and the penalties outstanding: two queries (three by channel: the store
+    names its channels)."""
     weeks = weeks_between(spec.first, spec.last)
-    rows = [_figures(row, spec.dimension) for row in _grouped(spec, weeks)]
-    return Metrics(weeks=weeks, rows=_labelled(rows, spec.dimension), penalties=penalties_outstanding())
+    return Metrics(weeks=weeks, rows=week_figures(spec), penalties=penalties_outstanding())
+
+
+def week_figures(spec: MetricsFilter) -> list[WeekFigures]:
+    """Every week of every key that had orders (a week without any has no row): one query."""
+    weeks = weeks_between(spec.first, spec.last)
+    rows = [_figures(row) for row in _grouped(spec, weeks)]
+    return _labelled(rows, spec.dimension)
 
 
 def penalties_outstanding() -> dict[str, Decimal]:
@@ -246,7 +253,7 @@ def _stored(reason: RefusalReason) -> list[str]:
     return [reason, ""] if reason == RefusalReason.NO_REASON else [reason]
 
 
-def _figures(row: dict, dimension: Dimension) -> WeekFigures:
+def _figures(row: dict) -> WeekFigures:
     week = row["week"]
     week = timezone.localtime(week, timezone.get_default_timezone()).date() if isinstance(week, datetime) else week
     return WeekFigures(
@@ -279,7 +286,7 @@ COUNTED = (
 def _labelled(rows: list[WeekFigures], dimension: Dimension) -> list[WeekFigures]:
     """Names for the keys that the query does not read: channels from the store, regions in the active language,
     agents as recorded."""
-    names = host.channel_names() if dimension == Dimension.CHANNEL else {}
+    names = host.channel_names({row.key for row in rows}) if dimension == Dimension.CHANNEL and rows else {}
     return [_with_label(row, dimension, names) for row in rows]
 
 
@@ -297,3 +304,32 @@ def _with_label(row: WeekFigures, dimension: Dimension, names: dict[str, str]) -
         case _:
             label = row.key
     return replace(row, label=label)
+
+
+def key_filter(dimension: Dimension, key: str) -> Q:
+    """The orders of one key of ``dimension``, as ``_key`` writes it (``KW`` or ``KW/Capital``, ``KW/13001``)."""
+    country, _slash, rest = key.partition("/")
+    match dimension:
+        case Dimension.CHANNEL:
+            return Q(channel=key)
+        case Dimension.REGION:
+            return Q(country=country, area=rest)
+        case Dimension.POSTAL_AREA:
+            return Q(country=country, postal_code=rest)
+        case Dimension.PRODUCT:
+            return Q(pk__in=CodOrderLine.objects.filter(product_ref=key).values("order"))
+        case Dimension.COURIER:
+            return Q(courier__code=key)
+        case Dimension.AGENT:
+            return Q(Exists(agents().filter(actor=key)))
+    return Q()
+
+
+def placed_in(week: date) -> Q:
+    """Orders placed in the ISO week starting on ``week``."""
+    return Q(created_at__gte=midnight(week), created_at__lt=midnight(week + timedelta(weeks=1)))
+
+
+def refused() -> Exists:
+    """The order was refused at the door (whatever happened to it after)."""
+    return _moved_to(CodStatus.REFUSED, "pk")
