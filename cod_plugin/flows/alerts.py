@@ -108,9 +108,7 @@ def repeat_refuser_alerts(now: datetime) -> list[CodRiskAlert]:
 
 
 def _alert(kind, dimension, key: str, label: str, week: date, rate, data: dict) -> CodRiskAlert:
-    return CodRiskAlert(
-        kind=kind, dimension=str(dimension), key=key, label=label, week=week, rate=rate, data=data
-    )
+    return CodRiskAlert(kind=kind, dimension=str(dimension), key=key, label=label, week=week, rate=rate, data=data)
 
 
 def matching_orders(alert: CodRiskAlert):

@@ -52,7 +52,8 @@ def build(
     product: str | None = None,
     **fields,
 ) -> list[CodOrder]:
-    """``count`` orders placed ``at``, with ``outcome``; the cash collected is the amount to collect unless given."""
+    """``count`` orders placed ``at``, with ``outcome`` (its moves dated ``at`` too); the cash collected is the
+    amount to collect unless given."""
     moves, status = OUTCOMES[outcome]
     orders = CodOrder.objects.bulk_create([_order(status, currency, amount, fee, fields) for _ in range(count)])
     CodOrder.objects.filter(pk__in=[order.pk for order in orders]).update(created_at=at)
@@ -62,6 +63,7 @@ def build(
         for before, to in moves
     ]
     CodOrderEvent.objects.bulk_create(events)
+    CodOrderEvent.objects.filter(order__in=orders).update(created_at=at)  # the moves, on the day it was placed
     if status in PAID:
         taken = Money(collected or str(orders[0].amount_to_collect.amount), currency)
         CodPaymentRecord.objects.bulk_create(
