@@ -158,6 +158,7 @@ REQUESTS = {
     "codRemittances": ('{ codRemittances(filter: {courier: "fastship"}) { totalCount } }', None),
     "codRemittance": ("query($id: ID!) { codRemittance(id: $id) { id } }", "remittance"),
     "codCashInHand": ('{ codCashInHand(courier: "fastship") { currency } }', None),
+    "codMetrics": ("{ codMetrics(filter: {dimension: REGION}) { weeks rows { key } } }", None),
     "codReconciliationExceptionResolve": (
         "mutation($id: ID!) { codReconciliationExceptionResolve(exceptionId: $id, outcome: WRITTEN_OFF, "
         'note: "x") { errors { code } } }',
