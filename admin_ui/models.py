@@ -18,3 +18,10 @@ class CodOverview(CodOrder):
         proxy = True
         verbose_name = _("COD overview")
         verbose_name_plural = _("COD overview")
+
+
+class CodMonitoring(CodOrder):
+    class Meta:
+        proxy = True
+        verbose_name = _("COD monitoring")
+        verbose_name_plural = _("COD monitoring")

@@ -1,2 +1,2 @@
-from tests.admin.conftest import staff_client, superuser_client  # noqa: F401
+from tests.admin.conftest import marked_arabic, staff_client, superuser_client  # noqa: F401
 from tests.graphql.conftest import demo, token_for  # noqa: F401
