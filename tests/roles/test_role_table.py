@@ -241,6 +241,7 @@ RETURNS = "/admin/cod_plugin/codreturnrequest/"
 REMITTANCES = "/admin/cod_plugin/codremittance/"
 EXCEPTIONS = "/admin/cod_plugin/codreconciliationexception/"
 COURIERS = "/admin/cod_plugin/courier/"
+ALERTS = "/admin/cod_plugin/codriskalert/"
 ADMIN_ROLES = ("anonymous", "customer", *STAFF)
 
 
@@ -307,6 +308,9 @@ def admin_requests(world: World) -> dict[str, list[tuple[str, str, dict]]]:
             ("get", f"{COURIERS}cash-export/", {}),
             ("get", f"{COURIERS}cash-export/", {"start": "2026-01-01", "end": "2026-01-31"}),
         ],
+        "monitoring: figures and trends": [("get", "/admin/cod_admin_ui/codmonitoring/", {"dimension": "region"})],
+        "monitoring: alerts": [("get", "/admin/cod_plugin/codriskalert/", {}), ("get", f"{ALERTS}999999/orders/", {})],
+        "monitoring: acknowledge an alert": [("post", f"{ALERTS}999999/acknowledge/", {})],
     }
 
 
