@@ -38,10 +38,21 @@ class OpenFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SubjectFilter(admin.SimpleListFilter):
+    title = _("subject")
+    parameter_name = "of"
+
+    def lookups(self, request, model_admin):
+        return [(name, alerts.dimension_name(name)) for name in alerts.SUBJECTS]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(dimension=self.value()) if self.value() else queryset
+
+
 @admin.register(CodRiskAlert)
 class CodRiskAlertAdmin(ReadOnlyAdmin):
     list_display = ("subject", "kind", "week", "figures", "orders_link", "sent_at", "acknowledgement")
-    list_filter = (OpenFilter, "kind", "dimension")
+    list_filter = (OpenFilter, "kind", SubjectFilter)
     list_display_links = None
     change_list_template = "admin_ui/alerts/change_list.html"
     show_full_result_count = False
@@ -65,6 +76,7 @@ class CodRiskAlertAdmin(ReadOnlyAdmin):
 
     def changelist_view(self, request, extra_context=None):
         context = {
+            "title": _("COD alerts"),
             "refusal_percent": app_settings.ALERT_REFUSAL_PERCENT,
             "min_orders": app_settings.ALERT_MIN_ORDERS,
             "monitoring_url": reverse("admin:cod_admin_ui_codmonitoring_changelist")

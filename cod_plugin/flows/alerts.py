@@ -31,6 +31,7 @@ Kind = CodRiskAlert.Kind
 WATCHED = (Dimension.REGION, Dimension.POSTAL_AREA, Dimension.PRODUCT, Dimension.COURIER)
 PHONE, ADDRESS = "phone", "address"
 PERSON_KEYS = {PHONE: "phone_e164", ADDRESS: "address_key"}
+SUBJECTS = (*(str(dimension) for dimension in WATCHED), PHONE, ADDRESS)
 
 
 def watched_weeks(now: datetime) -> list[date]:
