@@ -15,6 +15,9 @@ MANAGERS = {
     "cod_plugin.view_courierevent",
     "cod_plugin.view_codorder",
     "cod_admin_ui.view_codoverview",
+    "cod_plugin.view_cod_metrics",
+    "cod_plugin.view_codriskalert",
+    "cod_plugin.change_codriskalert",
 }  # fmt: skip
 AGENTS = {"cod_plugin.confirm_cod_orders", "cod_plugin.view_codorder", "cod_admin_ui.view_confirmationqueue"}
 DISPATCH = {

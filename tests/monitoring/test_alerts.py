@@ -199,3 +199,10 @@ def test_the_daily_task_raises_the_alerts(managers, settings):
     assert tasks.raise_risk_alerts.apply().get() == 1
     assert tasks.raise_risk_alerts in tasks.SWEEPS
     assert settings.CELERY_BEAT_SCHEDULE["cod-raise-risk-alerts"]["task"] == "cod_plugin.tasks.raise_risk_alerts"
+
+
+def test_the_last_full_week_starts_on_monday_0000_and_the_sunday_before_is_not_watched():
+    door(20, 0, at=datetime(2026, 11, 2, 0, 0, tzinfo=UTC), area="Monday")
+    door(20, 0, at=datetime(2026, 11, 1, 23, 59, 59, tzinfo=UTC), area="Sunday")
+    alerts.raise_alerts(NOW)
+    assert [key for key, _week, _rate in raised()] == ["KW/Monday"]

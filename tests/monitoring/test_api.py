@@ -72,3 +72,25 @@ def test_a_channel_too_long_is_refused_not_cut(manager):
 def test_other_staff_may_not_read_the_figures(token_for, demo, email):
     (error,) = ask(token_for(email))["errors"]
     assert error["extensions"]["code"] == "PERMISSION_DENIED"
+
+
+def test_a_currency_code_of_three_letters_and_not_four(manager):
+    build("completed", at=AT, currency="KWD", amount="10.000", fee="0.500")
+    (row,) = ask(manager, currency="kwd")["data"]["codMetrics"]["rows"]
+    assert row["currency"] == "KWD"
+    (error,) = ask(manager, currency="KWDX")["errors"]
+    assert error["extensions"] == {"code": "INVALID", "field": "filter.currency"}
+
+
+def test_the_api_reads_as_many_queries_for_10_orders_as_for_200(manager):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for orders in (10, 200):
+        build("completed", at=AT, count=orders // 2, area=f"A{orders}")
+        build("refused", at=AT, count=orders // 2, area=f"B{orders}")
+        with CaptureQueriesContext(connection) as queries:
+            assert "errors" not in ask(manager, dimension="REGION")
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
