@@ -3,7 +3,7 @@ confirmation and collection rates, a line per key of the dimension (the five wit
 with its numbers as a table; and the latest week's figures of every key, sortable by refusal rate.
 
 One currency at a time (amounts are never added across currencies): the one asked, else the one with the most
-orders. Three queries whatever the number of orders and weeks (the figures, the penalties, the open alerts)."""
+orders. The figures in two queries whatever the number of orders and weeks, and one for the open alerts."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta

@@ -44,6 +44,7 @@ SIGNED_OFF = (CodStatus.DELIVERED, CodStatus.COMPLETED, CodStatus.REFUNDED)  # r
 COMPLETED = (CodStatus.COMPLETED, CodStatus.REFUNDED)
 SYSTEM_ACTOR = "system"
 REASONS = tuple(RefusalReason)
+LABELS = {Dimension.PRODUCT: "name", Dimension.COURIER: "courier__name"}  # the names read with the figures
 
 
 @dataclass(frozen=True)
@@ -201,34 +202,21 @@ def _sum(amount: str, condition: Q | None = None):
 
 
 def _grouped(spec: MetricsFilter, weeks: list[date]):
+    """The figures of each week, key and currency: one query."""
     rows, p = orders_in(spec, weeks)
-    order_pk = _order_pk(p)
     key, has_key = _key(spec.dimension, p)
-    paid_refunds = CodRefund.objects.filter(order=OuterRef(order_pk), status=CodRefund.Status.PAID)
-    refunded = paid_refunds.order_by().values("order").annotate(total=Sum("amount")).values("total")
-    open_returns = CodReturnRequest.objects.filter(order=OuterRef(order_pk)).exclude(
-        status=CodReturnRequest.Status.REJECTED
-    )
-    rows = rows.annotate(
-        week=TruncWeek(f"{p}created_at", tzinfo=timezone.get_default_timezone()),
-        key=key,
-        currency=F(f"{p}order_amount_currency"),
-        was_confirmed=_moved_to(CodStatus.CONFIRMED, order_pk),
-        was_refused=_moved_to(CodStatus.REFUSED, order_pk),
-        has_return=Exists(open_returns),
-        refunded=Coalesce(Subquery(refunded, output_field=AMOUNT_FIELD), Value(ZERO), output_field=AMOUNT_FIELD),
-    ).filter(has_key)
+    rows = _with_history(rows, p).annotate(key=key).filter(has_key)
     signed_off, completed = Q(**{f"{p}status__in": SIGNED_OFF}), Q(**{f"{p}status__in": COMPLETED})
     at_door, refused = signed_off | Q(was_refused=True), Q(was_refused=True)
     reasons = {
         f"reason_{reason}": Count("pk", filter=refused & Q(**{f"{p}refusal_reason__in": _stored(reason)}))
         for reason in REASONS
     }
-    label = Max("name") if spec.dimension == Dimension.PRODUCT else Max(f"{p}courier__name")
+    label = Max(LABELS[spec.dimension]) if spec.dimension in LABELS else Value("")
     return (
         rows.values("week", "key", "currency")
         .annotate(
-            label=label if spec.dimension in (Dimension.PRODUCT, Dimension.COURIER) else Value(""),
+            label=label,
             placed=Count("pk"),
             left_pending=Count("pk", filter=~Q(**{f"{p}status__in": PENDING})),
             confirmed=Count("pk", filter=Q(was_confirmed=True)),
@@ -245,6 +233,23 @@ def _grouped(spec: MetricsFilter, weeks: list[date]):
             **reasons,
         )
         .order_by("week", "key", "currency")
+    )
+
+
+def _with_history(rows, p: str):
+    """Each row's week and currency, and what its order went through: confirmed, refused, a return asked (and not
+    rejected), the refunds paid."""
+    order_pk = _order_pk(p)
+    paid = CodRefund.objects.filter(order=OuterRef(order_pk), status=CodRefund.Status.PAID)
+    refunded = paid.order_by().values("order").annotate(total=Sum("amount")).values("total")
+    returns = CodReturnRequest.objects.filter(order=OuterRef(order_pk))
+    return rows.annotate(
+        week=TruncWeek(f"{p}created_at", tzinfo=timezone.get_default_timezone()),
+        currency=F(f"{p}order_amount_currency"),
+        was_confirmed=_moved_to(CodStatus.CONFIRMED, order_pk),
+        was_refused=_moved_to(CodStatus.REFUSED, order_pk),
+        has_return=Exists(returns.exclude(status=CodReturnRequest.Status.REJECTED)),
+        refunded=Coalesce(Subquery(refunded, output_field=AMOUNT_FIELD), Value(ZERO), output_field=AMOUNT_FIELD),
     )
 
 
