@@ -4,13 +4,16 @@ task only (``flows/alerts.py``): nothing here adds, edits or deletes one."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from cod_plugin import labels
 from cod_plugin.conf import app_settings
 from cod_plugin.flows import alerts
 from cod_plugin.models import CodRiskAlert
@@ -21,6 +24,7 @@ from .base import ReadOnlyAdmin
 ALERTS = "monitoring: alerts"
 ACKNOWLEDGE = "monitoring: acknowledge an alert"
 FIGURES = "monitoring: figures and trends"
+ORDERS_PAGE = 100
 
 
 class OpenFilter(admin.SimpleListFilter):
@@ -135,9 +139,27 @@ class CodRiskAlertAdmin(ReadOnlyAdmin):
         return HttpResponseRedirect(reverse("admin:cod_plugin_codriskalert_changelist"))
 
     def orders_view(self, request, pk):
-        """The orders list, showing the refused orders behind the alert."""
+        """The refused orders behind the alert, newest first, ``ORDERS_PAGE`` a page, each linked to its page."""
         if not may(request.user, ALERTS) or not may(request.user, "orders: list and order page"):
             raise PermissionDenied
         alert = get_object_or_404(CodRiskAlert, pk=pk)
-        pks = ",".join(str(pk) for pk in alerts.matching_orders(alert).order_by("pk").values_list("pk", flat=True))
-        return HttpResponseRedirect(f"{reverse('admin:cod_plugin_codorder_changelist')}?id__in={pks or 0}")
+        found = alerts.matching_orders(alert).order_by("-created_at", "-pk")
+        page = Paginator(found, ORDERS_PAGE).get_page(request.GET.get("page"))
+        request.current_app = self.admin_site.name
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("The refused orders behind an alert"),
+            "alert": alert,
+            "description": alerts.describe(alert),
+            "page": page,
+            "orders": [
+                (
+                    order,
+                    labels.status(order.status),
+                    labels.reason(order.refusal_reason) if order.refusal_reason else "",
+                )
+                for order in page.object_list
+            ],
+        }
+        return TemplateResponse(request, "admin_ui/alerts/orders.html", context)

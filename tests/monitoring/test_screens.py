@@ -183,13 +183,48 @@ def test_who_may_only_read_the_alerts_sees_no_button_and_may_not_acknowledge(rea
 
 
 def test_the_alerts_orders_link_lists_the_refused_orders_behind_it(manager, staff_client):
-    refused = build("refused", at=this_week(), count=2, area="Jahra")
+    refused = build("refused", at=this_week(), count=2, area="Jahra", refusal_reason="damaged")
     build("completed", at=this_week(), area="Jahra")
     build("refused", at=this_week(), area="Capital")
     jahra = alert("KW/Jahra")
     viewer = staff_client(VIEW_METRICS, "cod_plugin.view_codriskalert", "cod_plugin.view_codorder")
-    response = viewer.get(f"{ALERTS}{jahra.pk}/orders/")
-    assert response.status_code == 302
-    listing = viewer.get(response["Location"])
-    assert listing.status_code == 200
-    assert sorted(order.pk for order in listing.context["cl"].result_list) == sorted(o.pk for o in refused)
+    assert f"{ALERTS}{jahra.pk}/orders/" in viewer.get(ALERTS).content.decode()
+    page = viewer.get(f"{ALERTS}{jahra.pk}/orders/")
+    assert page.status_code == 200
+    assert sorted(order.pk for order, _status, _reason in page.context["orders"]) == sorted(o.pk for o in refused)
+    html = page.content.decode()
+    assert f'href="/admin/cod_plugin/codorder/{refused[0].pk}/change/"' in html and "Damaged" in html
+
+
+def test_the_orders_behind_an_alert_come_100_a_page(manager, staff_client):
+    build("refused", at=this_week(), count=101, area="Jahra")
+    jahra = alert("KW/Jahra")
+    viewer = staff_client(VIEW_METRICS, "cod_plugin.view_codriskalert", "cod_plugin.view_codorder")
+    first = viewer.get(f"{ALERTS}{jahra.pk}/orders/")
+    assert len(first.context["orders"]) == 100 and "Page 1 of 2 (101 orders)" in first.content.decode()
+    assert len(viewer.get(f"{ALERTS}{jahra.pk}/orders/", {"page": 2}).context["orders"]) == 1
+    CodRiskAlert.objects.filter(pk=jahra.pk).update(key="KW/Nowhere")
+    assert 'id="cod-alert-pages"' not in viewer.get(f"{ALERTS}{jahra.pk}/orders/").content.decode()
+
+
+def test_exactly_100_orders_are_one_page(manager, staff_client):
+    build("refused", at=this_week(), count=100, area="Jahra")
+    jahra = alert("KW/Jahra")
+    viewer = staff_client(VIEW_METRICS, "cod_plugin.view_codriskalert", "cod_plugin.view_codorder")
+    page = viewer.get(f"{ALERTS}{jahra.pk}/orders/")
+    assert len(page.context["orders"]) == 100 and 'id="cod-alert-pages"' not in page.content.decode()
+
+
+def test_the_alerts_and_their_orders_read_as_many_queries_for_few_as_for_many(manager, staff_client):
+    viewer = staff_client(VIEW_METRICS, "cod_plugin.view_codriskalert", "cod_plugin.view_codorder")
+    jahra = alert("KW/Jahra")
+    counts = {"alerts": [], "orders": []}
+    for many in (2, 40):
+        for n in range(many):
+            alert(f"KW/{many}-{n}")
+        build("refused", at=this_week(), count=many, area="Jahra")
+        for name, url in (("alerts", ALERTS), ("orders", f"{ALERTS}{jahra.pk}/orders/")):
+            with CaptureQueriesContext(connection) as queries:
+                assert viewer.get(url).status_code == 200
+            counts[name].append(len(queries))
+    assert counts["alerts"][0] == counts["alerts"][1] and counts["orders"][0] == counts["orders"][1]
