@@ -228,3 +228,13 @@ def test_the_alerts_and_their_orders_read_as_many_queries_for_few_as_for_many(ma
                 assert viewer.get(url).status_code == 200
             counts[name].append(len(queries))
     assert counts["alerts"][0] == counts["alerts"][1] and counts["orders"][0] == counts["orders"][1]
+
+
+def test_one_week_may_be_shown_and_none_is_refused_as_is_a_currency_of_four_letters(manager, regions):
+    assert len(region_view(manager, weeks=1).context["weeks"]) == 1
+    for query, message in (
+        ({"weeks": 0}, "Ensure this value is greater than or equal to 1."),
+        ({"currency": "USDX"}, "Ensure this value has at most 3 characters (it has 4)."),
+    ):
+        refused = region_view(manager, **query)
+        assert "charts" not in refused.context and message in refused.content.decode()
