@@ -1,6 +1,7 @@
 """The COD store admin: each area registers its screens on the store's own ``admin.site``."""
 
 from . import (  # noqa: F401  (importing registers)
+    alerts,
     backtest,
     bulk,
     cash_exceptions,
@@ -8,6 +9,7 @@ from . import (  # noqa: F401  (importing registers)
     couriers,
     customers,
     jobs,
+    monitoring,
     orders,
     overview,
     queue,

@@ -25,3 +25,10 @@ class RiskBacktest(CodOrder):
         proxy = True
         verbose_name = _("risk backtest")
         verbose_name_plural = _("risk backtest")
+
+
+class CodMonitoring(CodOrder):
+    class Meta:
+        proxy = True
+        verbose_name = _("COD monitoring")
+        verbose_name_plural = _("COD monitoring")

@@ -178,5 +178,16 @@ class AppSettings:
         """Most requests one client address may make to confirmation links ("30/m"); None for no limit."""
         return self._setting("CONFIRM_LINK_RATE", "30/m")
 
+    @property
+    def ALERT_REFUSAL_PERCENT(self) -> Decimal:
+        """A region, postal area, product or courier whose week's refusal rate is above this (percent) raises an
+        alert to the COD managers."""
+        return Decimal(str(self._setting("ALERT_REFUSAL_PERCENT", "40")))
+
+    @property
+    def ALERT_MIN_ORDERS(self) -> int:
+        """The fewest orders that reached the door in a week for its refusal rate to raise an alert."""
+        return int(self._setting("ALERT_MIN_ORDERS", 20))
+
 
 app_settings = AppSettings()

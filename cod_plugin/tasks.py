@@ -4,6 +4,7 @@ from celery import shared_task
 
 from .couriers.client import RetryableCourierError
 from .flows import (
+    alerts,
     cash_in_hand,
     confirmation,
     jobs,
@@ -86,6 +87,13 @@ def alert_overdue_cash() -> int:
     return cash_in_hand.alert_overdue()
 
 
+@shared_task
+def raise_risk_alerts() -> int:
+    """Periodic (daily): raise the monitoring's alerts of the last full week and the running one (refusal rates
+    above the threshold, repeat refusers across accounts) and e-mail the new ones to the COD managers."""
+    return alerts.raise_alerts()
+
+
 @shared_task(autoretry_for=(RetryableCourierError,), retry_backoff=True, retry_backoff_max=600, max_retries=8)
 def book_shipment(order_pk: int) -> str:
     """Book the confirmed order's shipment (a courier outage is retried with backoff); returns the tracking number.
@@ -128,4 +136,5 @@ SWEEPS = (
     end_suspensions,
     flag_overdue_refunds,
     alert_overdue_cash,
+    raise_risk_alerts,
 )

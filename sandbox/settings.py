@@ -149,6 +149,8 @@ CELERY_BEAT_SCHEDULE = {
     "cod-send-pending-notifications": {"task": "cod_plugin.tasks.send_pending_notifications", "schedule": 300},
     # each morning: finance hears of couriers holding cash past their deadline
     "cod-alert-overdue-cash": {"task": "cod_plugin.tasks.alert_overdue_cash", "schedule": crontab(hour=7, minute=0)},
+    # each morning: the managers hear of refusal rates above the threshold and of repeat refusers
+    "cod-raise-risk-alerts": {"task": "cod_plugin.tasks.raise_risk_alerts", "schedule": crontab(hour=7, minute=15)},
 }
 
 # With Redis, one cache for the web processes and the workers: a worker's rate refresh must reach every process.

@@ -14,6 +14,7 @@ from .cash.queries import CashQuery
 from .errors import permission_denied, top_level
 from .ids import decode
 from .language import speaking
+from .metrics.queries import MetricsQuery
 from .permissions import context_of
 from .risk.backtest import RiskQuery
 
@@ -35,7 +36,7 @@ def _language(language_code: str | None) -> str | None:
 
 
 @strawberry.type
-class Query(CashQuery, RiskQuery):
+class Query(CashQuery, RiskQuery, MetricsQuery):
     @strawberry.field(description="A channel's public COD settings; null when the channel has no COD policy.")
     def cod_settings(self, channel: str, language_code: str = "en") -> types.CodSettings | None:
         channel, language_code = _channel(channel), _language(language_code)

@@ -15,6 +15,9 @@ MANAGERS = {
     "cod_plugin.view_courierevent",
     "cod_plugin.view_codorder",
     "cod_admin_ui.view_codoverview",
+    "cod_plugin.view_cod_metrics",
+    "cod_plugin.view_codriskalert",
+    "cod_plugin.change_codriskalert",
 }  # fmt: skip
 AGENTS = {"cod_plugin.confirm_cod_orders", "cod_plugin.view_codorder", "cod_admin_ui.view_confirmationqueue"}
 DISPATCH = {
@@ -69,7 +72,7 @@ def cod_groups() -> str:
 def test_migrate_made_the_five_groups_with_exactly_their_permissions(db):
     # given the test database, built by migrate; then the groups are there, each with exactly its list
     assert {name: permissions_of(name) for name in EXPECTED} == EXPECTED
-    assert len(MANAGERS) == 21
+    assert len(MANAGERS) == 24
 
 
 def test_applying_again_changes_nothing_and_resets_a_group_that_drifted(db):

@@ -159,6 +159,7 @@ REQUESTS = {
     "codRemittance": ("query($id: ID!) { codRemittance(id: $id) { id } }", "remittance"),
     "codCashInHand": ('{ codCashInHand(courier: "fastship") { currency } }', None),
     "codRiskBacktest": ("{ codRiskBacktest(days: 30) { orders } }", None),
+    "codMetrics": ("{ codMetrics(filter: {dimension: REGION}) { weeks rows { key } } }", None),
     "codReconciliationExceptionResolve": (
         "mutation($id: ID!) { codReconciliationExceptionResolve(exceptionId: $id, outcome: WRITTEN_OFF, "
         'note: "x") { errors { code } } }',
@@ -242,6 +243,7 @@ RETURNS = "/admin/cod_plugin/codreturnrequest/"
 REMITTANCES = "/admin/cod_plugin/codremittance/"
 EXCEPTIONS = "/admin/cod_plugin/codreconciliationexception/"
 COURIERS = "/admin/cod_plugin/courier/"
+ALERTS = "/admin/cod_plugin/codriskalert/"
 ADMIN_ROLES = ("anonymous", "customer", *STAFF)
 
 
@@ -313,6 +315,9 @@ def admin_requests(world: World) -> dict[str, list[tuple[str, str, dict]]]:
         "confirmation queue: offer related products": [
             ("post", f"{QUEUE}{pk}/add/", {"product_ref": "999999", "quantity": "1"})
         ],
+        "monitoring: figures and trends": [("get", "/admin/cod_admin_ui/codmonitoring/", {"dimension": "region"})],
+        "monitoring: alerts": [("get", "/admin/cod_plugin/codriskalert/", {}), ("get", f"{ALERTS}999999/orders/", {})],
+        "monitoring: acknowledge an alert": [("post", f"{ALERTS}999999/acknowledge/", {})],
     }
 
 

@@ -1,0 +1,1 @@
+"""The monitoring's API: ``codMetrics``, the weekly figures for managers."""
