@@ -107,6 +107,7 @@ def _order_context(order, *, decided: bool) -> dict:
     return {
         "order": order,
         "pending": order.status == CodStatus.PENDING_CONFIRMATION,
+        "by_call": not confirmation.link_may_confirm(order),  # the screening asks for an agent's call
         "confirmed": order.status == CodStatus.CONFIRMED,
         "cancelled": order.status == CodStatus.CANCELLED,
         "decided": decided,

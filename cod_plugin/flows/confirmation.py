@@ -99,15 +99,18 @@ def confirm_by_link(token: str, decision: Decision) -> CodOrder:
     return order
 
 
-def _require_link_may_confirm(order: CodOrder) -> None:
+def link_may_confirm(order: CodOrder) -> bool:
     """An order the screening sent to an agent is confirmed by the agent's call, not by the link alone. A paid
     deposit shows intent: the link confirms an order that paid one; a DEPOSIT action without a deposit (a placed
     order screened again) needs the call."""
     action = order.risk_action
-    if action in ("", Action.ACCEPT) or (action == Action.DEPOSIT and order.deposit_amount.amount > 0):
-        return
-    message = _("The shop will call you to confirm this order.")
-    raise CodError(CodErrorCode.AGENT_CALL_REQUIRED, message, field="decision")
+    return action in ("", Action.ACCEPT) or (action == Action.DEPOSIT and order.deposit_amount.amount > 0)
+
+
+def _require_link_may_confirm(order: CodOrder) -> None:
+    if not link_may_confirm(order):
+        message = _("The shop will call you to confirm this order.")
+        raise CodError(CodErrorCode.AGENT_CALL_REQUIRED, message, field="decision")
 
 
 def link_opened(order: CodOrder) -> None:

@@ -20,7 +20,7 @@ from ..host import CheckoutSnapshot, HostContext
 from ..models import CodOrder, Notification
 from ..rules import identity
 from ..rules.lifecycle import NO_FAULT, RefusalReason
-from ..rules.risk import Assessment, History, RegionStats, RiskFacts, RiskSettings, SignalCode, assess, stricter
+from ..rules.risk import Action, Assessment, History, RegionStats, RiskFacts, RiskSettings, SignalCode, assess, stricter
 from ..rules.statuses import CodStatus
 from . import lifecycle, policies
 
@@ -153,7 +153,7 @@ def screen(order: CodOrder, *, actor: str, reason: str, joined_at: datetime | No
     )
     assessment = assess(facts, settings)
     if order.risk_action:
-        assessment = replace(assessment, action=stricter(assessment.action, type(assessment.action)(order.risk_action)))
+        assessment = replace(assessment, action=stricter(assessment.action, Action(order.risk_action)))
     store(order, assessment, actor=actor, reason=reason)
     return assessment
 
@@ -223,10 +223,6 @@ def facts_for(
     )
 
 
-def _others():
-    return CodOrder.objects.all()
-
-
 def _matches(subject: Subject, settings: RiskSettings) -> dict:
     """One query: the history, the duplicates and the velocity of every key the subject has."""
     keys = {
@@ -255,7 +251,7 @@ def _matches(subject: Subject, settings: RiskSettings) -> dict:
         similar = Q(status__in=OPEN, cart_key=subject.cart_key)
         similar &= Q(created_at__gte=anchor - window, created_at__lte=anchor + window)
         counts["duplicates"] = Count("pk", filter=_any(person) & similar)
-    found = _others().filter(_any(list(present.values())))
+    found = CodOrder.objects.filter(_any(list(present.values())))
     if subject.order_pk is not None:
         found = found.exclude(pk=subject.order_pk)
     return found.aggregate(**counts)
@@ -281,7 +277,7 @@ def _medians(subject: Subject, now: datetime) -> tuple[Decimal | None, Decimal |
     """The customer's usual order (the median of their latest completed orders, at most ``CUSTOMER_ORDERS`` read)
     and the channel's typical COD order (the median of the last 90 days: its size counted, then only the one or two
     middle rows read), in the subject's currency."""
-    same = _others().filter(order_amount_currency=subject.currency)
+    same = CodOrder.objects.filter(order_amount_currency=subject.currency)
     if subject.order_pk is not None:
         same = same.exclude(pk=subject.order_pk)
     customer = same.filter(customer_key=subject.customer_key, status=CodStatus.COMPLETED).order_by("-created_at", "-pk")
@@ -304,7 +300,9 @@ def _region(subject: Subject, settings: RiskSettings, now: datetime) -> RegionSt
     for name, value in places:
         counts[f"{name}_finished"] = Count("pk", filter=Q(**{name: value}))
         counts[f"{name}_refused"] = Count("pk", filter=Q(**{name: value}) & REFUSED)
-    found = _others().filter(finished, country=subject.country, created_at__gte=now - timedelta(days=MEDIAN_DAYS))
+    found = CodOrder.objects.filter(
+        finished, country=subject.country, created_at__gte=now - timedelta(days=MEDIAN_DAYS)
+    )
     if subject.order_pk is not None:
         found = found.exclude(pk=subject.order_pk)
     stats = found.aggregate(**counts)

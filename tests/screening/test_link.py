@@ -91,3 +91,11 @@ def test_a_link_sent_less_than_a_day_ago_or_opened_is_left_alone(api):
     sent(confirmed, timedelta(hours=30))
     CodOrder.objects.filter(pk=confirmed.pk).update(status=CodStatus.CONFIRMED)
     assert sweeps.rescreen_unopened_links() == 0
+
+
+def test_the_page_of_an_order_for_an_agents_call_offers_only_to_cancel(api):
+    earlier_order(phone=US_PHONE, status=CodStatus.REFUSED, refusal_reason="fake_order")
+    _, order = place(api, None)
+    html = Client().get(confirmation.link(order)).content.decode()
+    assert "The shop will call you to confirm this order." in html
+    assert 'value="confirm"' not in html and 'value="cancel"' in html

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from cod_plugin.error_codes import CodError, CodErrorCode
-from cod_plugin.flows import confirmation
+from cod_plugin.flows import confirmation, screening
 from cod_plugin.host import OrderChanges
 from cod_plugin.models import CodOrder, CodRegion
 from cod_plugin.rules.identity import address_key
@@ -157,3 +157,13 @@ def test_each_unanswered_call_screens_the_order_again_and_the_second_makes_it_un
     order.refresh_from_db()
     assert assessed(order) == [("placed", 0), ("no_answer", 0), ("no_answer", 20)]
     assert [s["code"] for s in order.risk_signals] == ["unreachable"]
+
+
+def test_screening_again_never_makes_the_action_milder(api):
+    _, order = place(api, None)
+    CodOrder.objects.filter(pk=order.pk).update(risk_action="agent_call")
+    order.refresh_from_db()
+    assessment = screening.screen(order, actor="system", reason="modified")
+    assert (assessment.score, assessment.action) == (0, "agent_call")
+    order.refresh_from_db()
+    assert order.risk_action == "agent_call"
