@@ -95,7 +95,9 @@ def rescreen_unopened_links(*, now=None) -> int:
     tighten to an agent's call. The timeline's ``risk_assessed`` event with this reason marks it done."""
     now = now or timezone.now()
     sent_before = now - timedelta(hours=RiskSettings().link_unopened_hours)
-    sent = Notification.objects.filter(order=OuterRef("pk"), kind="confirmation_request", sent_at__lte=sent_before)
+    sent = Notification.objects.filter(
+        order=OuterRef("pk"), kind=screening.CONFIRMATION_REQUEST, sent_at__lte=sent_before
+    )
     done = CodOrderEvent.objects.filter(order=OuterRef("pk"), kind=screening.ASSESSED, reason=LINK_UNOPENED)
     screened = 0
     with transaction.atomic():

@@ -125,12 +125,15 @@ def adding_store(settings):
 
 def test_products_added_at_the_call_alone_are_a_change_and_reach_the_store(api, adding_store):
     _, order = place(api, None)
-    changes = OrderChanges(additions={"42": 2})
+    offer = adding_store().related_products(order.order_ref)[0]  # a product the store offers at the call
+    changes = OrderChanges(additions={offer.product_ref: 2})
     confirmation.confirm_by_agent(order.pk, ConfirmationOutcome.MODIFIED, actor="agent", changes=changes)
     assert adding_store.seen == [changes]
+    added = OrderLine.objects.get(order__pk=int(order.order_ref), product_id=int(offer.product_ref))
+    assert added.quantity == 2
     order.refresh_from_db()
     modified = order.events.get(kind="modified")
-    assert modified.data["changes"]["additions"] == {"42": 2}
+    assert modified.data["changes"]["additions"] == {offer.product_ref: 2}
     assert assessed(order) == [("placed", 0), ("modified", 0)]
 
 
