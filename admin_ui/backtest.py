@@ -6,15 +6,13 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from cod_plugin.flows import backtest
 from cod_plugin.models import CodPolicy
-from cod_plugin.permissions import may
 from cod_plugin.rules.risk import BAND_NAMES, SIGNAL_NAMES
 
-from .base import ReadOnlyAdmin
+from .base import PageAdmin
 from .labels import channel_name, channel_names
 from .models import RiskBacktest
 
@@ -48,18 +46,8 @@ def signal_rows(result) -> list[dict]:
 
 
 @admin.register(RiskBacktest)
-class RiskBacktestAdmin(ReadOnlyAdmin):
-    """The proxy's changelist is the backtest page; the proxy has no other page."""
-
-    def has_view_permission(self, request, obj=None):
-        return may(request.user, BACKTEST)
-
-    def has_module_permission(self, request):
-        return may(request.user, BACKTEST)
-
-    def get_urls(self):
-        name = f"{self.opts.app_label}_{self.opts.model_name}_changelist"
-        return [path("", self.admin_site.admin_view(self.changelist_view), name=name)]
+class RiskBacktestAdmin(PageAdmin):
+    entry = BACKTEST
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cod_plugin.error_codes import CodError
 from cod_plugin.models import CodPolicy
+from cod_plugin.permissions import may
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -25,6 +26,23 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class PageAdmin(ReadOnlyAdmin):
+    """A proxy model whose changelist is one page of figures (the overview, the monitoring, the backtest): the
+    proxy has no other page. With ``entry`` set, the role table's entry decides who sees it."""
+
+    entry: str = ""
+
+    def has_view_permission(self, request, obj=None):
+        return may(request.user, self.entry) if self.entry else super().has_view_permission(request, obj)
+
+    def has_module_permission(self, request):
+        return may(request.user, self.entry) if self.entry else super().has_module_permission(request)
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_changelist"
+        return [path("", self.admin_site.admin_view(self.changelist_view), name=name)]
 
 
 class ActionAdmin(ReadOnlyAdmin):

@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +22,7 @@ from cod_plugin.models import CodPolicy, CodRiskAlert
 from cod_plugin.permissions import may
 from cod_plugin.rules.metrics import MAX_WEEKS, Dimension, top_keys, week_of
 
-from .base import ReadOnlyAdmin
+from .base import PageAdmin
 from .labels import channel_name, channel_names
 from .models import CodMonitoring
 from .monitoring_chart import percent_text, trend
@@ -138,21 +138,11 @@ def figures_context(spec: MetricsFilter, *, currency: str, sort: str) -> dict:
 
 
 @admin.register(CodMonitoring)
-class CodMonitoringAdmin(ReadOnlyAdmin):
-    """The proxy's changelist is the monitoring page; it has no other page."""
-
+class CodMonitoringAdmin(PageAdmin):
     class Media:
         css = {"all": ("admin_ui/cod.css", "admin_ui/cash_hand.css", "admin_ui/monitoring.css")}
 
-    def has_view_permission(self, request, obj=None):
-        return may(request.user, FIGURES)
-
-    def has_module_permission(self, request):
-        return may(request.user, FIGURES)
-
-    def get_urls(self):
-        name = f"{self.opts.app_label}_{self.opts.model_name}_changelist"
-        return [path("", self.admin_site.admin_view(self.changelist_view), name=name)]
+    entry = FIGURES
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):

@@ -27,7 +27,6 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -37,7 +36,7 @@ from cod_plugin.models import CodOrder, CodOrderEvent, CodPolicy
 from cod_plugin.permissions import may
 from cod_plugin.rules.statuses import AT_THE_DOOR, SIGNED_OFF, CodStatus
 
-from .base import ReadOnlyAdmin
+from .base import PageAdmin
 from .cash_chart import charts
 from .cash_hand import CASH_IN_HAND
 from .labels import channel_name, channel_names
@@ -120,15 +119,9 @@ def refusal_reasons(channel: str | None, *, now: datetime) -> list[tuple[str, in
 
 
 @admin.register(CodOverview)
-class CodOverviewAdmin(ReadOnlyAdmin):
-    """The proxy's changelist is the overview page; the proxy has no other page."""
-
+class CodOverviewAdmin(PageAdmin):
     class Media:
         css = {"all": ("admin_ui/cod.css",)}
-
-    def get_urls(self):
-        name = f"{self.opts.app_label}_{self.opts.model_name}_changelist"
-        return [path("", self.admin_site.admin_view(self.changelist_view), name=name)]
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):

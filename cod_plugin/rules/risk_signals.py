@@ -116,31 +116,33 @@ def client_velocity(facts: RiskFacts, settings: RiskSettings) -> Signal | None:
     return _velocity(SignalCode.CLIENT_VELOCITY, facts.client_orders_today, settings)
 
 
-def cart_above_usual(facts: RiskFacts, settings: RiskSettings) -> Signal | None:
-    usual = facts.customer_median
-    if usual is None or usual <= 0 or facts.amount <= usual * settings.usual_cart_factor:
+def _cart_above(code: SignalCode, facts: RiskFacts, settings: RiskSettings, *, name: str, median, factor):
+    """The cart is more than ``factor`` times ``median`` (``name`` is the median's key in the signal's data)."""
+    if median is None or median <= 0 or facts.amount <= median * factor:
         return None
-    return _signal(
+    data = {"amount": str(facts.amount), name: str(median), "currency": facts.currency, "factor": _factor(factor)}
+    return _signal(code, settings, **data)
+
+
+def cart_above_usual(facts: RiskFacts, settings: RiskSettings) -> Signal | None:
+    return _cart_above(
         SignalCode.CART_ABOVE_USUAL,
+        facts,
         settings,
-        amount=str(facts.amount),
-        usual=str(usual),
-        currency=facts.currency,
-        factor=_factor(settings.usual_cart_factor),
+        name="usual",
+        median=facts.customer_median,
+        factor=settings.usual_cart_factor,
     )
 
 
 def cart_above_channel(facts: RiskFacts, settings: RiskSettings) -> Signal | None:
-    typical = facts.channel_median
-    if typical is None or typical <= 0 or facts.amount <= typical * settings.channel_cart_factor:
-        return None
-    return _signal(
+    return _cart_above(
         SignalCode.CART_ABOVE_CHANNEL,
+        facts,
         settings,
-        amount=str(facts.amount),
-        typical=str(typical),
-        currency=facts.currency,
-        factor=_factor(settings.channel_cart_factor),
+        name="typical",
+        median=facts.channel_median,
+        factor=settings.channel_cart_factor,
     )
 
 
