@@ -1,6 +1,8 @@
 """The channel policy's Screening part: a weight per signal by its name (0 to 100, stored only where it differs
 from the default), rising band thresholds, the actions, the deposit and the signals' limits."""
 
+from decimal import Decimal
+
 import pytest
 
 from cod_plugin.flows.policies import risk_settings
@@ -101,3 +103,25 @@ def test_a_reader_sees_the_weights_without_inputs(demo, staff_client):
     html = reader.get(CHANGE.format(policy().pk)).content.decode()
     assert 'name="weight_new_account"' not in html
     assert "Account opened today" in html and '<div class="readonly">50</div>' in html
+
+
+@pytest.mark.parametrize(
+    ("field", "edge", "past"),
+    [
+        ("deposit_hours", "1", "0"),
+        ("deposit_percent", "0", "-0.01"),
+        ("risk_velocity_per_day", "1", "0"),
+        ("risk_velocity_per_day", "1000", "1001"),
+        ("risk_duplicate_hours", "1", "0"),
+        ("risk_duplicate_hours", "720", "721"),
+        ("risk_region_min_orders", "1", "0"),
+        ("risk_region_min_orders", "100000", "100001"),
+        ("risk_region_refusal_percent", "100", "100.01"),
+        ("risk_region_refusal_percent", "0", "-0.01"),
+    ],
+)
+def test_each_screening_limit_is_kept_at_its_edge_and_refused_one_past(editor, field, edge, past):
+    assert edit(editor, **{field: edge}).status_code == 302
+    refused = edit(editor, **{field: past})
+    assert refused.status_code == 200 and field_errors(refused, field)
+    assert Decimal(getattr(policy(), field)) == Decimal(edge)  # the edge was kept, the one past left it
